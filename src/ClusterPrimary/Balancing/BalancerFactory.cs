@@ -1,0 +1,13 @@
+using ClusterHost.Primary.Configuration;
+
+namespace ClusterHost.Primary.Balancing;
+
+/// <summary>Creates the <see cref="IBalancer"/> for the configured mode.</summary>
+internal static class BalancerFactory
+{
+    public static IBalancer Create(ClusterConfig config) => config.Mode switch
+    {
+        BalancingMode.ReusePort => new ReusePortBalancer(config),
+        _ => throw new ArgumentOutOfRangeException(nameof(config), config.Mode, "unknown balancing mode"),
+    };
+}

@@ -1,0 +1,8 @@
+namespace ClusterHost.Primary.Configuration;
+
+/// <summary>How connections reach the workers.</summary>
+internal enum BalancingMode
+{
+    /// <summary>Each worker owns a SO_REUSEPORT listener on the public port; the kernel hashes connections.</summary>
+    ReusePort,
+}

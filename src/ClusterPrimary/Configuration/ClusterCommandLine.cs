@@ -1,0 +1,83 @@
+namespace ClusterHost.Primary.Configuration;
+
+/// <summary>
+/// The primary's command line: <c>[options] [-- app arguments]</c>. Options are
+/// <c>--name value</c> or <c>--name=value</c>, from <see cref="ClusterOptionTable"/>; they become
+/// configuration keys under <c>Cluster:</c>, so they override appsettings.json and the environment.
+/// </summary>
+internal sealed record ClusterCommandLine
+{
+    public bool ShowHelp { get; init; }
+
+    /// <summary>Configuration keys (<c>Cluster:Workers</c>) and their values.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Arguments after <c>--</c>, passed to every worker's app.</summary>
+    public IReadOnlyList<string> AppArguments { get; init; } = [];
+
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    public static ClusterCommandLine Parse(IReadOnlyList<string> args)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var errors = new List<string>();
+        var showHelp = false;
+        var i = 0;
+        for (; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == "--")
+            {
+                i++;
+                break;
+            }
+            if (arg is "--help" or "-h" or "-?")
+            {
+                showHelp = true;
+                continue;
+            }
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                errors.Add($"unexpected argument '{arg}'; options start with --, and app arguments go after a lone -- (see --help)");
+                continue;
+            }
+
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = equals < 0 ? arg : arg[..equals];
+            var option = ClusterOptionTable.FindSwitch(name);
+            if (option is null)
+            {
+                errors.Add($"unknown option '{name}'; allowed: {string.Join(", ", ClusterOptionTable.All.Select(o => o.Switch))}, --help");
+                if (equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    i++; // its value
+                }
+                continue;
+            }
+
+            string value;
+            if (equals >= 0)
+            {
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                errors.Add($"{option.Switch} needs a value: {option.Switch} {option.ValueName}");
+                continue;
+            }
+            settings[$"{ClusterOptions.SectionName}:{option.Key}"] = value;
+        }
+
+        return new ClusterCommandLine
+        {
+            ShowHelp = showHelp,
+            Settings = settings,
+            AppArguments = [.. args.Skip(i)],
+            Errors = errors,
+        };
+    }
+}

@@ -1,0 +1,35 @@
+namespace ClusterHost.Primary.Configuration;
+
+/// <summary>
+/// Settings of the primary. Bound, lowest precedence first, from the <c>Cluster</c> section of
+/// appsettings.json in the working directory, <c>Cluster__*</c> environment variables, and the
+/// command line. Validated at start by <see cref="ClusterOptionsValidator"/>.
+/// </summary>
+internal sealed class ClusterOptions
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary>Number of worker processes. Defaults to the number of CPUs; 1 to 1024.</summary>
+    public int Workers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Public endpoints, ';'-separated. Defaults to <c>http://127.0.0.1:8080</c>.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>Balancing mode. Defaults to <see cref="BalancingMode.ReusePort"/>.</summary>
+    public BalancingMode Mode { get; set; } = BalancingMode.ReusePort;
+
+    /// <summary>The app's .dll. Defaults to the SampleApp built beside the primary.</summary>
+    public string? App { get; set; }
+
+    /// <summary>Seconds a worker may take to drain on shutdown before it is killed. Defaults to 30; 0 to 3600.</summary>
+    public double ShutdownTimeout { get; set; } = 30;
+
+    /// <summary>Seconds a new worker may take to become ready before it is killed. Defaults to 30; 1 to 3600.</summary>
+    public double StartTimeout { get; set; } = 30;
+
+    /// <summary>
+    /// Consecutive quick failures after which a slot is given up. Defaults to 5; 0 to 1000.
+    /// When every slot is given up, the primary exits with code 3.
+    /// </summary>
+    public int MaxRestarts { get; set; } = 5;
+}

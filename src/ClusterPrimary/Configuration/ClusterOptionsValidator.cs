@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace ClusterHost.Primary.Configuration;
+
+/// <summary>
+/// Checks every setting of <see cref="ClusterOptions"/> without stopping at the first error, and
+/// resolves them into a <see cref="ClusterConfig"/>.
+/// </summary>
+internal static class ClusterOptionsValidator
+{
+    public const int MinWorkers = 1;
+    public const int MaxWorkers = 1024;
+    public const double MaxTimeoutSeconds = 3600;
+    public const int MaxMaxRestarts = 1000;
+
+    /// <summary>Where the default app sits beside the primary (copied there by the build).</summary>
+    public static string DefaultAppPath => Path.Combine(AppContext.BaseDirectory, "sample", "SampleApp.dll");
+
+    /// <summary>Adds every problem to <paramref name="errors"/>; returns null if it holds any, earlier ones included.</summary>
+    public static ClusterConfig? Validate(ClusterOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors)
+    {
+        if (options.Workers is < MinWorkers or > MaxWorkers)
+        {
+            errors.Add($"--workers must be from {MinWorkers} to {MaxWorkers} (got {options.Workers})");
+        }
+        var urls = ListenUrlParser.Parse(options.Urls, errors);
+        CheckSeconds("--shutdown-timeout", options.ShutdownTimeout, 0, errors);
+        CheckSeconds("--start-timeout", options.StartTimeout, 1, errors);
+        if (options.MaxRestarts is < 0 or > MaxMaxRestarts)
+        {
+            errors.Add($"--max-restarts must be from 0 to {MaxMaxRestarts} (got {options.MaxRestarts})");
+        }
+        var appPath = ResolveApp(options.App, errors);
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+        return new ClusterConfig
+        {
+            Workers = options.Workers,
+            Urls = urls,
+            Mode = options.Mode,
+            AppPath = appPath!,
+            AppArguments = appArguments,
+            ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
+            StartTimeout = TimeSpan.FromSeconds(options.StartTimeout),
+            MaxRestarts = options.MaxRestarts,
+        };
+    }
+
+    private static void CheckSeconds(string name, double value, double min, ICollection<string> errors)
+    {
+        if (value < min || value > MaxTimeoutSeconds)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be from {min} to {MaxTimeoutSeconds} seconds (got {value})"));
+        }
+    }
+
+    private static string? ResolveApp(string? app, ICollection<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(app))
+        {
+            if (!File.Exists(DefaultAppPath))
+            {
+                errors.Add($"the default app is missing at '{DefaultAppPath}'; build the solution, or pass --app PATH");
+                return null;
+            }
+            return DefaultAppPath;
+        }
+        var path = Path.GetFullPath(app);
+        if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"--app must name the app's .dll (got '{app}')");
+            return null;
+        }
+        if (!File.Exists(path))
+        {
+            errors.Add($"--app file '{app}' does not exist");
+            return null;
+        }
+        return path;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text;
+
+namespace ClusterHost.Primary.Configuration;
+
+/// <summary>The text of <c>--help</c>, generated from <see cref="ClusterOptionTable"/>.</summary>
+internal static class HelpText
+{
+    public static string Build()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("ClusterHost: runs an ASP.NET Core app as one Kestrel worker process per CPU.");
+        text.AppendLine();
+        text.AppendLine("Usage: ClusterPrimary [options] [-- app arguments]");
+        text.AppendLine();
+        text.AppendLine("Options (also Cluster:<Name> in appsettings.json, or Cluster__<Name> in the environment):");
+        var width = ClusterOptionTable.All.Max(o => o.Switch.Length + o.ValueName.Length) + 3;
+        foreach (var option in ClusterOptionTable.All)
+        {
+            text.Append("  ").Append($"{option.Switch} {option.ValueName}".PadRight(width))
+                .Append(option.Help).Append(" (default: ").Append(option.DefaultText()).AppendLine(")");
+        }
+        text.Append("  ").Append("--help".PadRight(width)).AppendLine("show this text");
+        text.AppendLine();
+        text.AppendLine("Arguments after a lone -- go to every worker's app. Exit codes: 0 stopped on request,");
+        text.AppendLine("1 cannot serve (port in use), 2 invalid options, 3 every worker crash-looped.");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,12 @@
+using System.Net;
+
+namespace ClusterHost.Primary.Configuration;
+
+/// <summary>A public endpoint from <c>--urls</c>, resolved to the IP addresses to bind.</summary>
+/// <param name="Host">The host as written: an IP address, <c>localhost</c> or <c>*</c>.</param>
+/// <param name="Port">The port; 0 lets the primary pick a free one at start.</param>
+/// <param name="Addresses">What to bind: <c>localhost</c> is both loopbacks, <c>*</c> every address.</param>
+internal sealed record ListenUrl(string Host, int Port, IReadOnlyList<IPAddress> Addresses)
+{
+    public override string ToString() => $"http://{Host}:{Port}";
+}

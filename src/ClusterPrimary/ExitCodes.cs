@@ -1,0 +1,17 @@
+namespace ClusterHost.Primary;
+
+/// <summary>The primary's exit codes, as the README documents them.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Stopped on request (SIGTERM, SIGINT) after draining.</summary>
+    public const int Success = 0;
+
+    /// <summary>Could not serve: a public port is in use, or a worker reported it cannot bind.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Invalid command line or configuration; nothing was started.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Every worker slot crash-looped past <c>--max-restarts</c>.</summary>
+    public const int CrashLoop = 3;
+}

@@ -1,0 +1,23 @@
+using System.Runtime.InteropServices;
+
+namespace ClusterHost.Primary.Platform;
+
+/// <summary>Finds the <c>dotnet</c> host that runs worker apps: the one running the primary.</summary>
+internal static class DotnetHost
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        // Started as `dotnet ClusterPrimary.dll`: the host is this process.
+        var current = Environment.ProcessPath;
+        if (current is not null && System.IO.Path.GetFileNameWithoutExtension(current) == "dotnet")
+        {
+            return current;
+        }
+        // Started through the apphost (dotnet run): the runtime lives at <root>/shared/Microsoft.NETCore.App/<version>/.
+        var root = System.IO.Path.GetFullPath(System.IO.Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var candidate = System.IO.Path.Combine(root, "dotnet");
+        return File.Exists(candidate) ? candidate : "dotnet";
+    }
+}

@@ -1,0 +1,3 @@
+using ClusterHost.Primary;
+
+return await ClusterHostApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,44 @@
+namespace ClusterHost.Primary.Supervision;
+
+/// <summary>
+/// The restart schedule of one worker slot. The first failure restarts at once; each further
+/// consecutive failure waits <see cref="InitialDelay"/> × <see cref="Factor"/>^(n-2), capped at
+/// <see cref="MaxDelay"/>: 0, 0.25 s, 0.5 s, 1 s, 2 s, 4 s, 8 s, 16 s, 16 s ... A worker that stays
+/// up for <see cref="StableUptime"/> resets the count. More than <c>maxRestarts</c> failures in a
+/// row and the slot is given up.
+/// </summary>
+internal sealed class RestartBackoff(int maxRestarts)
+{
+    public static readonly TimeSpan InitialDelay = TimeSpan.FromMilliseconds(250);
+    public const double Factor = 2;
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(16);
+    public static readonly TimeSpan StableUptime = TimeSpan.FromSeconds(10);
+
+    public int MaxRestarts { get; } = maxRestarts;
+
+    public int ConsecutiveFailures { get; private set; }
+
+    /// <param name="uptime">How long the worker that just exited had run.</param>
+    public RestartDecision OnExit(TimeSpan uptime)
+    {
+        if (uptime >= StableUptime)
+        {
+            ConsecutiveFailures = 0;
+        }
+        ConsecutiveFailures++;
+        return ConsecutiveFailures > MaxRestarts
+            ? new RestartDecision(true, TimeSpan.Zero, ConsecutiveFailures)
+            : new RestartDecision(false, DelayFor(ConsecutiveFailures), ConsecutiveFailures);
+    }
+
+    /// <summary>The wait before the restart that follows the <paramref name="failures"/>-th consecutive failure.</summary>
+    public static TimeSpan DelayFor(int failures)
+    {
+        if (failures <= 1)
+        {
+            return TimeSpan.Zero;
+        }
+        var delay = InitialDelay * Math.Pow(Factor, Math.Min(failures - 2, 30));
+        return delay < MaxDelay ? delay : MaxDelay;
+    }
+}

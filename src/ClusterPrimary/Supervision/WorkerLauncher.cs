@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using ClusterHost.Control;
+using ClusterHost.Primary.Balancing;
+using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Platform;
+
+namespace ClusterHost.Primary.Supervision;
+
+/// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the app's folder.</summary>
+internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, ControlServer controlServer) : IWorkerLauncher
+{
+    /// <summary>
+    /// Variables that belong to the primary's own supervisor (systemd) and must not reach
+    /// workers: a worker that saw them would notify or claim sockets in the primary's name.
+    /// </summary>
+    internal static readonly string[] WithheldVariables =
+        ["NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"];
+
+    public IWorkerProcess Launch(int workerId)
+    {
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var startInfo = new ProcessStartInfo(DotnetHost.Path)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(config.AppPath)!,
+        };
+        startInfo.ArgumentList.Add(config.AppPath);
+        foreach (var argument in config.AppArguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        ConfigureEnvironment(startInfo.Environment, workerId, token);
+
+        var process = WorkerProcess.Start(workerId, token, startInfo, Console.Out, Console.Error);
+        controlServer.Expect(process);
+        return process;
+    }
+
+    internal void ConfigureEnvironment(IDictionary<string, string?> environment, int workerId, string token)
+    {
+        foreach (var name in WithheldVariables)
+        {
+            environment.Remove(name);
+        }
+        environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
+        environment[WorkerEnvironmentVariables.Token] = token;
+        environment[WorkerEnvironmentVariables.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironmentVariables.WorkerCount] = config.Workers.ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironmentVariables.ShutdownTimeoutMs] =
+            ((long)config.ShutdownTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        balancer.ConfigureWorker(workerId, environment);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterHost.Worker.Internal;
+
+/// <summary>The worker library's log messages; event ids 1000-1099.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Worker {WorkerId} told the primary it is ready", EventName = "WorkerReady")]
+    public static partial void Ready(ILogger logger, int workerId);
+
+    [LoggerMessage(1001, LogLevel.Information, "Worker {WorkerId} draining at the primary's request", EventName = "WorkerDraining")]
+    public static partial void Draining(ILogger logger, int workerId);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Worker {WorkerId}: the primary is gone; stopping, and exiting within {Timeout} regardless", EventName = "PrimaryGone")]
+    public static partial void PrimaryGone(ILogger logger, int workerId, TimeSpan timeout);
+
+    [LoggerMessage(1003, LogLevel.Error, "Worker {WorkerId}: graceful stop after the primary's death took too long; killing this process", EventName = "OrphanExit")]
+    public static partial void OrphanExit(ILogger logger, int workerId);
+
+    [LoggerMessage(1004, LogLevel.Debug, "SIGINT ignored: the primary drains its workers on Ctrl+C", EventName = "SigintIgnored")]
+    public static partial void SigintIgnored(ILogger logger);
+
+    [LoggerMessage(1005, LogLevel.Information, "Stopping on {Signal}", EventName = "StoppingOnSignal")]
+    public static partial void StoppingOnSignal(ILogger logger, PosixSignal signal);
+}

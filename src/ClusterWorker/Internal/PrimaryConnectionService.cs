@@ -1,0 +1,80 @@
+using ClusterHost.Control;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterHost.Worker.Internal;
+
+/// <summary>
+/// Runs the worker's side of the control channel: "ready" once Kestrel listens, a heartbeat
+/// every second, drain on request, and exit when the primary is gone.
+/// </summary>
+/// <remarks>
+/// The reader and the orphan exit run on dedicated threads, not the thread pool, so that a
+/// worker whose thread pool is starved or blocked still notices the primary's death and exits.
+/// The heartbeat deliberately runs on the thread pool: a starved pool stops it, which is what
+/// lets the primary's watchdog see a hung worker.
+/// </remarks>
+internal sealed partial class PrimaryConnectionService(
+    PrimaryConnection connection,
+    WorkerEnvironment environment,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider,
+    ILogger<PrimaryConnectionService> logger) : IHostedService, IDisposable
+{
+    /// <summary>How long an orphaned worker may drain before it exits regardless.</summary>
+    internal static readonly TimeSpan OrphanExitTimeout = TimeSpan.FromSeconds(4);
+
+    internal static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+
+    private ITimer? _heartbeat;
+    private CancellationTokenRegistration _started;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = lifetime.ApplicationStarted.Register(() =>
+        {
+            connection.Send(new ControlMessage { Type = ControlMessageTypes.Ready, Pid = Environment.ProcessId });
+            Log.Ready(logger, environment.WorkerId);
+        });
+        _heartbeat = timeProvider.CreateTimer(
+            _ => connection.Send(new ControlMessage { Type = ControlMessageTypes.Heartbeat }),
+            null, HeartbeatInterval, HeartbeatInterval);
+        new Thread(ReadLoop) { IsBackground = true, Name = "ClusterWorker control" }.Start();
+        return Task.CompletedTask;
+    }
+
+    private void ReadLoop()
+    {
+        while (connection.Receive() is { } message)
+        {
+            if (message.Type == ControlMessageTypes.Drain)
+            {
+                Log.Draining(logger, environment.WorkerId);
+                lifetime.StopApplication();
+            }
+        }
+
+        Log.PrimaryGone(logger, environment.WorkerId, OrphanExitTimeout);
+        lifetime.StopApplication();
+        new Thread(() =>
+        {
+            Thread.Sleep(OrphanExitTimeout);
+            Log.OrphanExit(logger, environment.WorkerId);
+            // Last resort once graceful stop has had its chance: SIGKILL ourselves. Nothing can
+            // block this, unlike Environment.Exit, which runs shutdown handlers.
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }) { IsBackground = true, Name = "ClusterWorker orphan exit" }.Start();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _heartbeat?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _heartbeat?.Dispose();
+        _started.Dispose();
+    }
+}

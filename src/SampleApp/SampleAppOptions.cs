@@ -1,0 +1,13 @@
+namespace SampleApp;
+
+/// <summary>SampleApp settings, section <c>SampleApp</c>.</summary>
+internal sealed class SampleAppOptions
+{
+    public const string SectionName = "SampleApp";
+
+    /// <summary>Maps the fault endpoints (/delay ...). Defaults to false: they answer 404.</summary>
+    public bool EnableFaults { get; set; }
+
+    /// <summary>With <see cref="EnableFaults"/>, throws during startup. Defaults to false.</summary>
+    public bool FailAtStartup { get; set; }
+}

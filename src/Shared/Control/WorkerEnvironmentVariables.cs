@@ -1,0 +1,32 @@
+namespace ClusterHost.Control;
+
+/// <summary>
+/// The environment variables through which the primary tells a worker process who it is and
+/// where to listen. The worker removes them from its environment once read, so processes the
+/// app starts do not take themselves for workers.
+/// </summary>
+internal static class WorkerEnvironmentVariables
+{
+    /// <summary>Address of the primary's control socket (a Linux abstract socket name).</summary>
+    public const string Control = "CLUSTERHOST_CONTROL";
+
+    /// <summary>Secret of this launch, sent back in <c>hello</c>.</summary>
+    public const string Token = "CLUSTERHOST_TOKEN";
+
+    /// <summary>Worker slot id, 0..N-1, stable across restarts.</summary>
+    public const string WorkerId = "CLUSTERHOST_WORKER_ID";
+
+    /// <summary>Number of worker slots.</summary>
+    public const string WorkerCount = "CLUSTERHOST_WORKER_COUNT";
+
+    /// <summary>How to listen: one of <see cref="WorkerListenModes"/>.</summary>
+    public const string ListenMode = "CLUSTERHOST_LISTEN_MODE";
+
+    /// <summary>Where to listen, ';'-separated: IP endpoints for reuseport, a socket path for unix.</summary>
+    public const string Listen = "CLUSTERHOST_LISTEN";
+
+    /// <summary>Graceful shutdown budget of the worker's host, in milliseconds.</summary>
+    public const string ShutdownTimeoutMs = "CLUSTERHOST_SHUTDOWN_TIMEOUT_MS";
+
+    public static readonly string[] All = [Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs];
+}

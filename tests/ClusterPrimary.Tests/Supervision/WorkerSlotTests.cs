@@ -1,0 +1,176 @@
+using ClusterHost.Primary.Balancing;
+using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Tests.TestUtilities;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClusterHost.Primary.Tests.Supervision;
+
+public sealed class WorkerSlotTests
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly FakeWorkerLauncher _launcher;
+    private readonly RecordingBalancer _balancer = new();
+
+    public WorkerSlotTests() => _launcher = new FakeWorkerLauncher(_time);
+
+    private WorkerSlot CreateSlot(int maxRestarts = 5, double startTimeoutSeconds = 30) => new(0, _launcher, _balancer, new ClusterConfig
+    {
+        Workers = 1,
+        Urls = [],
+        Mode = BalancingMode.ReusePort,
+        AppPath = "/app.dll",
+        ShutdownTimeout = TimeSpan.FromSeconds(30),
+        StartTimeout = TimeSpan.FromSeconds(startTimeoutSeconds),
+        MaxRestarts = maxRestarts,
+    }, _time, NullLogger.Instance);
+
+    [Fact]
+    public async Task CrashLoopingWorker_IsRelaunchedOnTheBackoffSchedule_ThenGivenUp()
+    {
+        var slot = CreateSlot(maxRestarts: 3);
+        var run = slot.RunAsync();
+
+        await WaitForLaunchesAsync(1);
+        _launcher.Launches[0].Process.Exit(1);          // failure 1: relaunch at once
+        await WaitForLaunchesAsync(2);
+        _launcher.Launches[1].Process.Exit(1);          // failure 2: 250 ms
+        await Task.Delay(50);
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        await WaitForLaunchesAsync(3);
+        _launcher.Launches[2].Process.Exit(1);          // failure 3: 500 ms
+        await Task.Delay(50);
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await WaitForLaunchesAsync(4);
+        _launcher.Launches[3].Process.Exit(1);          // failure 4 > 3: give up
+
+        Assert.Equal(SlotOutcome.GaveUp, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal([0, 0, 250, 750], _launcher.Launches.Select(l => l.At.TotalMilliseconds));
+        Assert.Equal(WorkerSlotState.GaveUp, slot.State);
+        Assert.Equal(3, slot.Restarts);
+    }
+
+    [Fact]
+    public async Task BackoffWait_DoesNotRelaunchBeforeItsDelay()
+    {
+        var slot = CreateSlot();
+        _ = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        _launcher.Launches[0].Process.Exit(1); // failure 1: at once
+        await WaitForLaunchesAsync(2);
+        _launcher.Launches[1].Process.Exit(1); // failure 2: 250 ms
+        await Task.Delay(50);
+
+        _time.Advance(TimeSpan.FromMilliseconds(249));
+        await Task.Delay(50);
+        Assert.Equal(2, _launcher.Launches.Count);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitForLaunchesAsync(3);
+        await StopAsync(slot);
+    }
+
+    [Fact]
+    public async Task WorkerNotReadyWithinStartTimeout_IsKilled_AndCountsAsAFailure()
+    {
+        var slot = CreateSlot(startTimeoutSeconds: 5);
+        _ = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        await Task.Delay(20);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        await WaitForLaunchesAsync(2);
+        Assert.True(_launcher.Launches[0].Process.Killed);
+        await StopAsync(slot);
+    }
+
+    [Fact]
+    public async Task ReadyWorker_IsAnnouncedToTheBalancer_AndDrainedOnStop()
+    {
+        var slot = CreateSlot();
+        var run = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        var worker = _launcher.Launches[0].Process;
+
+        worker.BecomeReady();
+        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(WorkerSlotState.Ready, slot.State);
+        Assert.Equal([0], _balancer.Ready);
+
+        var stop = slot.StopAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), worker.DrainRequested);
+        Assert.Equal(WorkerSlotState.Draining, slot.State);
+        worker.Exit(0);
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(SlotOutcome.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Single(_launcher.Launches);
+        Assert.Contains(0, _balancer.Leaving);
+    }
+
+    [Fact]
+    public async Task WorkerThatIgnoresDrain_IsKilledAfterTheBudgetAndGrace()
+    {
+        var slot = CreateSlot();
+        _ = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        var worker = _launcher.Launches[0].Process;
+        worker.BecomeReady();
+        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var stop = slot.StopAsync(TimeSpan.FromSeconds(3));
+        await Task.Delay(20);
+        _time.Advance(TimeSpan.FromSeconds(3) + WorkerSlot.DrainGrace - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(20);
+        Assert.False(worker.Killed);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(worker.Killed);
+    }
+
+    [Fact]
+    public async Task FatalWorker_EndsTheSlotWithoutRestart()
+    {
+        var slot = CreateSlot();
+        var run = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+
+        _launcher.Launches[0].Process.FatalError = "127.0.0.1:80: address in use";
+        _launcher.Launches[0].Process.Exit(134);
+
+        Assert.Equal(SlotOutcome.Fatal, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Single(_launcher.Launches);
+    }
+
+    private async Task StopAsync(WorkerSlot slot)
+    {
+        var stop = slot.StopAsync(TimeSpan.FromSeconds(1));
+        _launcher.Launches[^1].Process.Exit(0);
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private async Task WaitForLaunchesAsync(int count)
+    {
+        for (var i = 0; i < 1000 && _launcher.Launches.Count < count; i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal(count, _launcher.Launches.Count);
+    }
+
+    private sealed class RecordingBalancer : IBalancer
+    {
+        public List<int> Ready { get; } = [];
+        public List<int> Leaving { get; } = [];
+        public BalancingMode Mode => BalancingMode.ReusePort;
+        public IReadOnlyList<string> Urls => [];
+        public void Prepare() { }
+        public void ConfigureWorker(int workerId, IDictionary<string, string?> environment) { }
+        public void WorkerReady(int workerId) { lock (Ready) { Ready.Add(workerId); } }
+        public void WorkerLeaving(int workerId) { lock (Leaving) { Leaving.Add(workerId); } }
+        public Task StopAcceptingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

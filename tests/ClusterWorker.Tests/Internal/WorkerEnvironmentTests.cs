@@ -1,0 +1,61 @@
+using System.Net;
+using ClusterHost.Control;
+using ClusterHost.Worker.Internal;
+
+namespace ClusterHost.Worker.Tests.Internal;
+
+public sealed class WorkerEnvironmentTests
+{
+    private static Dictionary<string, string?> Valid() => new()
+    {
+        [WorkerEnvironmentVariables.Control] = "@clusterhost-1-abc",
+        [WorkerEnvironmentVariables.Token] = "secret",
+        [WorkerEnvironmentVariables.WorkerId] = "1",
+        [WorkerEnvironmentVariables.WorkerCount] = "2",
+        [WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.ReusePort,
+        [WorkerEnvironmentVariables.Listen] = "127.0.0.1:8080;[::1]:8080",
+        [WorkerEnvironmentVariables.ShutdownTimeoutMs] = "30000",
+    };
+
+    [Fact]
+    public void WithoutAPrimary_ThereIsNoWorkerEnvironment_AndNothingIsCleared()
+    {
+        var cleared = new List<string>();
+
+        var environment = WorkerEnvironment.ReadAndClear(_ => null, (name, _) => cleared.Add(name));
+
+        Assert.Null(environment);
+        Assert.Empty(cleared);
+    }
+
+    [Fact]
+    public void UnderAPrimary_VariablesAreParsed_ThenRemovedFromTheEnvironment()
+    {
+        var values = Valid();
+
+        var environment = WorkerEnvironment.ReadAndClear(name => values.GetValueOrDefault(name), (name, value) => values[name] = value);
+
+        Assert.NotNull(environment);
+        Assert.Equal(1, environment.WorkerId);
+        Assert.Equal(2, environment.WorkerCount);
+        Assert.Equal(TimeSpan.FromSeconds(30), environment.ShutdownTimeout);
+        Assert.Equal([IPEndPoint.Parse("127.0.0.1:8080"), IPEndPoint.Parse("[::1]:8080")], environment.Endpoints);
+        Assert.All(WorkerEnvironmentVariables.All, name => Assert.Null(values[name]));
+    }
+
+    [Theory]
+    [InlineData(WorkerEnvironmentVariables.WorkerId, "2", "must be a whole number from 0 to 1")]
+    [InlineData(WorkerEnvironmentVariables.Token, "", "is missing")]
+    [InlineData(WorkerEnvironmentVariables.ListenMode, "carrier-pigeon", "must be 'reuseport' or 'unix'")]
+    [InlineData(WorkerEnvironmentVariables.Listen, "somewhere", "is not an IP endpoint")]
+    public void MalformedVariable_IsNamedInTheError(string name, string value, string expected)
+    {
+        var values = Valid();
+        values[name] = value;
+
+        var error = Assert.Throws<InvalidOperationException>(() => WorkerEnvironment.Parse(values));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
