@@ -25,6 +25,8 @@ internal sealed partial class WorkerSlot
     private readonly Lock _gate = new();
     private IWorkerProcess? _current;
     private volatile bool _stopRequested;
+    private readonly Dictionary<WorkerExitReason, int> _exits = [];
+    private WorkerExitReason _pendingReason;
 
     public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterConfig config, TimeProvider time, ILogger logger)
     {
@@ -47,6 +49,21 @@ internal sealed partial class WorkerSlot
     /// <summary>Restarts after unexpected exits so far.</summary>
     public int Restarts { get; private set; }
 
+    /// <summary>Workers that left this slot, by reason (restarted or not).</summary>
+    public IReadOnlyDictionary<WorkerExitReason, int> Exits
+    {
+        get
+        {
+            lock (_exits)
+            {
+                return new Dictionary<WorkerExitReason, int>(_exits);
+            }
+        }
+    }
+
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) at which the current worker was launched.</summary>
+    public long CurrentStartedAt { get; private set; }
+
     /// <summary>Completes the first time a worker in this slot is ready.</summary>
     public Task FirstReady => _firstReady.Task;
 
@@ -57,6 +74,7 @@ internal sealed partial class WorkerSlot
         {
             IWorkerProcess? process;
             var started = _time.GetTimestamp();
+            _pendingReason = WorkerExitReason.Crash;
             lock (_gate)
             {
                 if (_stopRequested)
@@ -68,11 +86,13 @@ internal sealed partial class WorkerSlot
                 try
                 {
                     process = _current = _launcher.Launch(Id);
+                    CurrentStartedAt = started;
                 }
                 catch (Exception e)
                 {
                     Log.LaunchFailed(_logger, Id, e);
                     process = null;
+                    _pendingReason = WorkerExitReason.LaunchFailure;
                 }
             }
 
@@ -95,6 +115,7 @@ internal sealed partial class WorkerSlot
                 }
                 Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started));
             }
+            CountExit(_pendingReason);
 
             var decision = _backoff.OnExit(_time.GetElapsedTime(started));
             if (decision.GiveUp)
@@ -142,7 +163,16 @@ internal sealed partial class WorkerSlot
         else if (first == deadline && !_stopRequested)
         {
             Log.WorkerNotReady(_logger, Id, process.Pid, _config.StartTimeout);
+            _pendingReason = WorkerExitReason.StartTimeout;
             process.Kill();
+        }
+    }
+
+    private void CountExit(WorkerExitReason reason)
+    {
+        lock (_exits)
+        {
+            _exits[reason] = _exits.GetValueOrDefault(reason) + 1;
         }
     }
 

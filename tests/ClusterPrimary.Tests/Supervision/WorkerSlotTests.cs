@@ -48,6 +48,7 @@ public sealed class WorkerSlotTests
         Assert.Equal([0, 0, 250, 750], _launcher.Launches.Select(l => l.At.TotalMilliseconds));
         Assert.Equal(WorkerSlotState.GaveUp, slot.State);
         Assert.Equal(3, slot.Restarts);
+        Assert.Equal(4, slot.Exits[WorkerExitReason.Crash]);
     }
 
     [Fact]
@@ -82,6 +83,7 @@ public sealed class WorkerSlotTests
 
         await WaitForLaunchesAsync(2);
         Assert.True(_launcher.Launches[0].Process.Killed);
+        Assert.Equal(1, slot.Exits[WorkerExitReason.StartTimeout]);
         await StopAsync(slot);
     }
 
