@@ -72,6 +72,7 @@ internal static class ClusterHostApp
         builder.Services.AddSingleton(balancer);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClusterExitCode>();
+        builder.Services.AddSingleton(new ClusterSize(config.Workers));
         builder.Services.AddSingleton<ControlServer>();
         builder.Services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
         builder.Services.AddSingleton<Supervisor>();

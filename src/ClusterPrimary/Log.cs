@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "ClusterHost ready: {Urls} (mode {Mode}, {WorkerCount} workers, pids {Pids})", EventName = "ClusterReady")]
     public static partial void ClusterReady(ILogger logger, string urls, string mode, int workerCount, string pids);
 
-    [LoggerMessage(4, LogLevel.Warning, "Worker {WorkerId} (pid {Pid}) exited with {Exit} after {Uptime}", EventName = "WorkerExited")]
-    public static partial void WorkerExited(ILogger logger, int workerId, int pid, string exit, TimeSpan uptime);
+    [LoggerMessage(4, LogLevel.Warning, "Worker {WorkerId} (pid {Pid}) exited with {Exit} after {Uptime} ({Reason})", EventName = "WorkerExited")]
+    public static partial void WorkerExited(ILogger logger, int workerId, int pid, string exit, TimeSpan uptime, string reason);
 
     [LoggerMessage(5, LogLevel.Information, "Restarting worker {WorkerId} in {DelayMs} ms (failure {Failures} in a row; limit {MaxRestarts})", EventName = "WorkerRestarting")]
     public static partial void Restarting(ILogger logger, int workerId, long delayMs, int failures, int maxRestarts);
@@ -49,6 +49,51 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Information, "ClusterHost stopped", EventName = "Stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(20, LogLevel.Information, "Worker {WorkerId}: replacing pid {OldPid} with pid {NewPid} ({Reason})", EventName = "WorkerReplacing")]
+    public static partial void WorkerReplacing(ILogger logger, int workerId, int oldPid, int newPid, string reason);
+
+    [LoggerMessage(21, LogLevel.Error, "Worker {WorkerId}: the replacement (pid {Pid}, {Reason}) was not ready within {Timeout}; keeping the old worker", EventName = "ReplacementFailed")]
+    public static partial void ReplacementFailed(ILogger logger, int workerId, int pid, string reason, TimeSpan timeout);
+
+    [LoggerMessage(22, LogLevel.Information, "Reload requested", EventName = "ReloadRequested")]
+    public static partial void ReloadRequested(ILogger logger);
+
+    [LoggerMessage(23, LogLevel.Information, "Reload requested while one is queued; coalesced into it", EventName = "ReloadCoalesced")]
+    public static partial void ReloadCoalesced(ILogger logger);
+
+    [LoggerMessage(24, LogLevel.Information, "Reload started: replacing {WorkerCount} workers one at a time", EventName = "ReloadStarted")]
+    public static partial void ReloadStarted(ILogger logger, int workerCount);
+
+    [LoggerMessage(25, LogLevel.Information, "Reload finished: {Replaced} workers replaced in {Elapsed}", EventName = "ReloadFinished")]
+    public static partial void ReloadFinished(ILogger logger, int replaced, TimeSpan elapsed);
+
+    [LoggerMessage(26, LogLevel.Error, "Reload aborted at worker {WorkerId}: its replacement could not start; {Replaced} replaced, {Kept} old workers kept serving", EventName = "ReloadAborted")]
+    public static partial void ReloadAborted(ILogger logger, int workerId, int replaced, int kept);
+
+    [LoggerMessage(27, LogLevel.Information, "Scaled up: worker {WorkerId} added ({WorkerCount} workers)", EventName = "ScaledUp")]
+    public static partial void ScaledUp(ILogger logger, int workerId, int workerCount);
+
+    [LoggerMessage(28, LogLevel.Information, "Scaling down: draining worker {WorkerId} ({WorkerCount} workers remain)", EventName = "ScalingDown")]
+    public static partial void ScalingDown(ILogger logger, int workerId, int workerCount);
+
+    [LoggerMessage(29, LogLevel.Warning, "Scale-down refused: {WorkerCount} worker(s) left, and a cluster keeps at least one", EventName = "ScaleDownRefused")]
+    public static partial void ScaleDownRefused(ILogger logger, int workerCount);
+
+    [LoggerMessage(30, LogLevel.Error, "Worker {WorkerId} (pid {Pid}) is hung: no heartbeat for {Silence}; stacks written to {EvidencePath}; killing it", EventName = "WorkerHung")]
+    public static partial void WorkerHung(ILogger logger, int workerId, int pid, TimeSpan silence, string evidencePath);
+
+    [LoggerMessage(31, LogLevel.Warning, "Worker {WorkerId} (pid {Pid}) uses {Resident}, over --max-memory {Limit}; replacing it", EventName = "RecyclingForMemory")]
+    public static partial void RecyclingForMemory(ILogger logger, int workerId, int pid, string resident, string limit);
+
+    [LoggerMessage(32, LogLevel.Information, "Worker {WorkerId} (pid {Pid}) served {Requests} requests (limit {Limit}); replacing it", EventName = "RecyclingForRequests")]
+    public static partial void RecyclingForRequests(ILogger logger, int workerId, int pid, long requests, long limit);
+
+    [LoggerMessage(33, LogLevel.Error, "Watching worker {WorkerId} failed", EventName = "WatchFailed")]
+    public static partial void WatchFailed(ILogger logger, int workerId, Exception exception);
+
+    [LoggerMessage(34, LogLevel.Information, "net.ipv4.tcp_migrate_req: {Status} (connections queued on a draining worker's listener move to another worker only when it is on)", EventName = "TcpMigrateRequest")]
+    public static partial void TcpMigrateRequest(ILogger logger, ClusterHost.Primary.Platform.TcpMigrateRequestStatus status);
 
     [LoggerMessage(100, LogLevel.Warning, "Rejected a control connection from pid {Pid}: {Reason}", EventName = "ControlRejected")]
     public static partial void ControlRejected(ILogger logger, int pid, string reason);

@@ -60,6 +60,8 @@ public static class ClusterWorkerWebHostBuilderExtensions
             services.AddSingleton(connection);
             services.AddSingleton<IHostLifetime, WorkerLifetime>();
             services.AddHostedService<PrimaryConnectionService>();
+            services.AddSingleton<RequestCounter>();
+            services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
         });
         return builder;

@@ -1,11 +1,13 @@
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Supervision;
 
 namespace ClusterHost.Primary.Balancing;
 
 /// <summary>
 /// A balancing mode: how connections on the public URLs reach the workers. The supervisor
 /// knows nothing of sockets; it asks the mode where a worker listens and tells it when a worker
-/// becomes ready or leaves, so a mode that routes (a proxy) can follow.
+/// becomes ready or leaves, so a mode that routes (a proxy) can follow. Workers are identified
+/// by <see cref="WorkerInstance"/>: during a replacement one slot has an old and a new process.
 /// </summary>
 internal interface IBalancer : IAsyncDisposable
 {
@@ -18,14 +20,14 @@ internal interface IBalancer : IAsyncDisposable
     /// <exception cref="ClusterStartupException">An endpoint cannot be claimed (e.g. in use).</exception>
     void Prepare();
 
-    /// <summary>Adds the variables that make worker <paramref name="workerId"/> listen where this mode needs.</summary>
-    void ConfigureWorker(int workerId, IDictionary<string, string?> environment);
+    /// <summary>Adds the variables that make this launch listen where this mode needs.</summary>
+    void ConfigureWorker(WorkerInstance instance, IDictionary<string, string?> environment);
 
-    /// <summary>Worker <paramref name="workerId"/> listens and may receive traffic.</summary>
-    void WorkerReady(int workerId);
+    /// <summary>The worker listens and may receive traffic.</summary>
+    void WorkerReady(WorkerInstance instance);
 
-    /// <summary>Worker <paramref name="workerId"/> must receive no more new traffic (draining or gone).</summary>
-    void WorkerLeaving(int workerId);
+    /// <summary>The worker must receive no more new traffic (draining or gone).</summary>
+    void WorkerLeaving(WorkerInstance instance);
 
     /// <summary>Stops taking new connections on the public URLs, at the start of shutdown.</summary>
     Task StopAcceptingAsync(CancellationToken cancellationToken);

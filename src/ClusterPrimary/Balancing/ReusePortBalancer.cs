@@ -5,6 +5,7 @@ using System.Runtime.Versioning;
 using ClusterHost.Control;
 using ClusterHost.Platform;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Supervision;
 
 namespace ClusterHost.Primary.Balancing;
 
@@ -84,18 +85,18 @@ internal sealed class ReusePortBalancer(ClusterConfig config) : IBalancer
         }
     }
 
-    public void ConfigureWorker(int workerId, IDictionary<string, string?> environment)
+    public void ConfigureWorker(WorkerInstance instance, IDictionary<string, string?> environment)
     {
         environment[WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.ReusePort;
         environment[WorkerEnvironmentVariables.Listen] = string.Join(';', _endpoints.Select(e => e.ToString()));
     }
 
     // The kernel balances; nothing to route.
-    public void WorkerReady(int workerId)
+    public void WorkerReady(WorkerInstance instance)
     {
     }
 
-    public void WorkerLeaving(int workerId)
+    public void WorkerLeaving(WorkerInstance instance)
     {
     }
 

@@ -14,4 +14,16 @@ internal sealed record ClusterConfig
     public required TimeSpan ShutdownTimeout { get; init; }
     public required TimeSpan StartTimeout { get; init; }
     public required int MaxRestarts { get; init; }
+
+    /// <summary>No heartbeat for this long means hung; <see cref="TimeSpan.Zero"/> disables the watchdog.</summary>
+    public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Resident bytes above which a worker is recycled; 0 = no limit.</summary>
+    public long MaxMemoryBytes { get; init; }
+
+    public int MaxRequests { get; init; }
+
+    public int MaxRequestsJitter { get; init; }
+
+    public string EvidenceDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "clusterhost");
 }

@@ -32,4 +32,22 @@ internal sealed class ClusterOptions
     /// When every slot is given up, the primary exits with code 3.
     /// </summary>
     public int MaxRestarts { get; set; } = 5;
+
+    /// <summary>
+    /// Seconds without a heartbeat after which a worker is hung: its stacks are captured, then it
+    /// is killed and restarted. Defaults to 30; 0 disables the watchdog; up to 3600.
+    /// </summary>
+    public double WorkerTimeout { get; set; } = 30;
+
+    /// <summary>Resident memory above which a worker is replaced gracefully, e.g. <c>512MB</c>. Defaults to none.</summary>
+    public string? MaxMemory { get; set; }
+
+    /// <summary>Requests after which a worker is replaced gracefully. Defaults to 0 (never).</summary>
+    public int MaxRequests { get; set; }
+
+    /// <summary>Up to this many requests are added at random to <see cref="MaxRequests"/> per worker. Defaults to 0.</summary>
+    public int MaxRequestsJitter { get; set; }
+
+    /// <summary>Folder for hung-worker stack evidence. Defaults to <c>$TMPDIR/clusterhost</c>.</summary>
+    public string? EvidenceDir { get; set; }
 }

@@ -12,6 +12,7 @@ internal static class ClusterOptionsValidator
     public const int MaxWorkers = 1024;
     public const double MaxTimeoutSeconds = 3600;
     public const int MaxMaxRestarts = 1000;
+    public const int MaxJitter = 1_000_000;
 
     /// <summary>Where the default app sits beside the primary (copied there by the build).</summary>
     public static string DefaultAppPath => Path.Combine(AppContext.BaseDirectory, "sample", "SampleApp.dll");
@@ -31,6 +32,23 @@ internal static class ClusterOptionsValidator
             errors.Add($"--max-restarts must be from 0 to {MaxMaxRestarts} (got {options.MaxRestarts})");
         }
         var appPath = ResolveApp(options.App, errors);
+        if (options.WorkerTimeout != 0)
+        {
+            CheckSeconds("--worker-timeout", options.WorkerTimeout, 1, errors);
+        }
+        var maxMemory = 0L;
+        if (!string.IsNullOrWhiteSpace(options.MaxMemory) && !ByteSize.TryParse(options.MaxMemory, out maxMemory))
+        {
+            errors.Add($"--max-memory must be a size such as 512MB or 2GB, at least 1MB (got '{options.MaxMemory}')");
+        }
+        if (options.MaxRequests < 0)
+        {
+            errors.Add($"--max-requests must be 0 (never) or more (got {options.MaxRequests})");
+        }
+        if (options.MaxRequestsJitter < 0 || options.MaxRequestsJitter > MaxJitter)
+        {
+            errors.Add($"--max-requests-jitter must be from 0 to {MaxJitter} (got {options.MaxRequestsJitter})");
+        }
 
         if (errors.Count > 0)
         {
@@ -46,6 +64,13 @@ internal static class ClusterOptionsValidator
             ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
             StartTimeout = TimeSpan.FromSeconds(options.StartTimeout),
             MaxRestarts = options.MaxRestarts,
+            WorkerTimeout = TimeSpan.FromSeconds(options.WorkerTimeout),
+            MaxMemoryBytes = maxMemory,
+            MaxRequests = options.MaxRequests,
+            MaxRequestsJitter = options.MaxRequestsJitter,
+            EvidenceDirectory = string.IsNullOrWhiteSpace(options.EvidenceDir)
+                ? Path.Combine(Path.GetTempPath(), "clusterhost")
+                : Path.GetFullPath(options.EvidenceDir),
         };
     }
 

@@ -4,5 +4,5 @@ namespace ClusterHost.Primary.Supervision;
 internal interface IWorkerLauncher
 {
     /// <exception cref="Exception">The process could not be started.</exception>
-    IWorkerProcess Launch(int workerId);
+    IWorkerProcess Launch(WorkerInstance instance);
 }

@@ -11,4 +11,19 @@ internal enum WorkerExitReason
 
     /// <summary>Could not be started at all.</summary>
     LaunchFailure,
+
+    /// <summary>No heartbeat for <c>--worker-timeout</c>; stacks captured, then killed.</summary>
+    Hung,
+
+    /// <summary>Resident memory over <c>--max-memory</c>; replaced gracefully.</summary>
+    Memory,
+
+    /// <summary>Served its <c>--max-requests</c> (+ jitter); replaced gracefully.</summary>
+    MaxRequests,
+
+    /// <summary>Replaced by a rolling reload (SIGHUP).</summary>
+    Reload,
+
+    /// <summary>Removed by scaling down (SIGTTOU).</summary>
+    ScaleDown,
 }

@@ -8,6 +8,11 @@ internal static class WorkerExitReasonNames
         WorkerExitReason.Crash => "crash",
         WorkerExitReason.StartTimeout => "start-timeout",
         WorkerExitReason.LaunchFailure => "launch-failure",
+        WorkerExitReason.Hung => "hung",
+        WorkerExitReason.Memory => "memory",
+        WorkerExitReason.MaxRequests => "max-requests",
+        WorkerExitReason.Reload => "reload",
+        WorkerExitReason.ScaleDown => "scale-down",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -9,7 +9,7 @@ using ClusterHost.Primary.Platform;
 namespace ClusterHost.Primary.Supervision;
 
 /// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the app's folder.</summary>
-internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, ControlServer controlServer) : IWorkerLauncher
+internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -18,7 +18,7 @@ internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, C
     internal static readonly string[] WithheldVariables =
         ["NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"];
 
-    public IWorkerProcess Launch(int workerId)
+    public IWorkerProcess Launch(WorkerInstance instance)
     {
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var startInfo = new ProcessStartInfo(DotnetHost.Path)
@@ -34,14 +34,14 @@ internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, C
         {
             startInfo.ArgumentList.Add(argument);
         }
-        ConfigureEnvironment(startInfo.Environment, workerId, token);
+        ConfigureEnvironment(startInfo.Environment, instance, token);
 
-        var process = WorkerProcess.Start(workerId, token, startInfo, Console.Out, Console.Error);
+        var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
         controlServer.Expect(process);
         return process;
     }
 
-    internal void ConfigureEnvironment(IDictionary<string, string?> environment, int workerId, string token)
+    internal void ConfigureEnvironment(IDictionary<string, string?> environment, WorkerInstance instance, string token)
     {
         foreach (var name in WithheldVariables)
         {
@@ -49,10 +49,10 @@ internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, C
         }
         environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
         environment[WorkerEnvironmentVariables.Token] = token;
-        environment[WorkerEnvironmentVariables.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture);
-        environment[WorkerEnvironmentVariables.WorkerCount] = config.Workers.ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironmentVariables.WorkerId] = instance.WorkerId.ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(size.Workers, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironmentVariables.ShutdownTimeoutMs] =
             ((long)config.ShutdownTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        balancer.ConfigureWorker(workerId, environment);
+        balancer.ConfigureWorker(instance, environment);
     }
 }

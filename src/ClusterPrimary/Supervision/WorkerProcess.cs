@@ -22,14 +22,20 @@ internal sealed class WorkerProcess : IWorkerProcess
     private volatile string? _fatalError;
     private long _lastHeartbeat;
 
-    private WorkerProcess(int workerId, string token, Process process)
+    private long _requests;
+
+    private WorkerProcess(WorkerInstance instance, string token, Process process)
     {
-        WorkerId = workerId;
+        Instance = instance;
         Token = token;
         _process = process;
     }
 
-    public int WorkerId { get; }
+    public WorkerInstance Instance { get; }
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public WorkerExitReason? EndedBecause { get; set; }
 
     /// <summary>The secret this launch must present in its hello.</summary>
     public string Token { get; }
@@ -46,11 +52,11 @@ internal sealed class WorkerProcess : IWorkerProcess
     public long LastHeartbeat => Interlocked.Read(ref _lastHeartbeat);
 
     /// <summary>Starts the process.</summary>
-    public static WorkerProcess Start(int workerId, string token, ProcessStartInfo startInfo, TextWriter output, TextWriter error)
+    public static WorkerProcess Start(WorkerInstance instance, string token, ProcessStartInfo startInfo, TextWriter output, TextWriter error)
     {
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var worker = new WorkerProcess(workerId, token, process);
-        var prefix = $"[worker {workerId}] ";
+        var worker = new WorkerProcess(instance, token, process);
+        var prefix = $"[worker {instance.WorkerId}] ";
         process.OutputDataReceived += (_, e) => Forward(output, prefix, e.Data);
         process.ErrorDataReceived += (_, e) => Forward(error, prefix, e.Data);
         process.Exited += (_, _) => worker.OnExited();
@@ -111,6 +117,10 @@ internal sealed class WorkerProcess : IWorkerProcess
                 break;
             case ControlMessageTypes.Heartbeat:
                 Interlocked.Exchange(ref _lastHeartbeat, timestamp);
+                if (message.Requests is { } requests)
+                {
+                    Interlocked.Exchange(ref _requests, requests);
+                }
                 break;
             case ControlMessageTypes.Fatal:
                 _fatalError = message.Message ?? message.Error ?? "unknown error";

@@ -6,10 +6,11 @@ namespace ClusterHost.Primary.Supervision;
 
 /// <summary>
 /// One worker slot (id 0..N-1): keeps a worker process running in it, restarting it with
-/// <see cref="RestartBackoff"/> when it exits unexpectedly, until the cluster stops or the slot
-/// is given up.
+/// <see cref="RestartBackoff"/> when it exits unexpectedly, and replacing it gracefully on
+/// request (reload, recycling: the new worker is ready before the old one drains), until the
+/// cluster stops, the slot is removed, or it is given up.
 /// </summary>
-internal sealed partial class WorkerSlot
+internal sealed class WorkerSlot
 {
     /// <summary>Extra time after the drain budget before a worker is killed.</summary>
     internal static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
@@ -23,10 +24,11 @@ internal sealed partial class WorkerSlot
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-    private IWorkerProcess? _current;
-    private volatile bool _stopRequested;
     private readonly Dictionary<WorkerExitReason, int> _exits = [];
-    private WorkerExitReason _pendingReason;
+    private IWorkerProcess? _current;
+    private Task<bool>? _replacement;
+    private volatile bool _stopRequested;
+    private long _generation;
 
     public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterConfig config, TimeProvider time, ILogger logger)
     {
@@ -46,10 +48,22 @@ internal sealed partial class WorkerSlot
     /// <summary>The worker process now in this slot, if any.</summary>
     public IWorkerProcess? Current => _current;
 
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) at which the current worker was launched.</summary>
+    public long CurrentStartedAt { get; private set; }
+
+    /// <summary>Timestamp at which the current worker became ready; 0 while it is not.</summary>
+    public long CurrentReadyAt { get; private set; }
+
+    /// <summary>Requests after which the current worker is recycled (<c>--max-requests</c> + jitter); 0 = never.</summary>
+    public long CurrentRequestLimit { get; private set; }
+
     /// <summary>Restarts after unexpected exits so far.</summary>
     public int Restarts { get; private set; }
 
-    /// <summary>Workers that left this slot, by reason (restarted or not).</summary>
+    /// <summary>True while a replacement is under way.</summary>
+    public bool IsReplacing => _replacement is not null;
+
+    /// <summary>Workers that left this slot, by reason (restarted, replaced or removed).</summary>
     public IReadOnlyDictionary<WorkerExitReason, int> Exits
     {
         get
@@ -61,9 +75,6 @@ internal sealed partial class WorkerSlot
         }
     }
 
-    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) at which the current worker was launched.</summary>
-    public long CurrentStartedAt { get; private set; }
-
     /// <summary>Completes the first time a worker in this slot is ready.</summary>
     public Task FirstReady => _firstReady.Task;
 
@@ -72,9 +83,9 @@ internal sealed partial class WorkerSlot
     {
         while (true)
         {
-            IWorkerProcess? process;
             var started = _time.GetTimestamp();
-            _pendingReason = WorkerExitReason.Crash;
+            var reason = WorkerExitReason.LaunchFailure;
+            IWorkerProcess? process;
             lock (_gate)
             {
                 if (_stopRequested)
@@ -83,25 +94,31 @@ internal sealed partial class WorkerSlot
                     return SlotOutcome.Stopped;
                 }
                 State = WorkerSlotState.Starting;
-                try
+                process = TryLaunch();
+                if (process is not null)
                 {
-                    process = _current = _launcher.Launch(Id);
+                    _current = process;
                     CurrentStartedAt = started;
-                }
-                catch (Exception e)
-                {
-                    Log.LaunchFailed(_logger, Id, e);
-                    process = null;
-                    _pendingReason = WorkerExitReason.LaunchFailure;
+                    CurrentReadyAt = 0;
                 }
             }
 
             if (process is not null)
             {
                 Log.WorkerStarting(_logger, Id, process.Pid);
-                await WaitUntilReadyOrExitedAsync(process, started).ConfigureAwait(false);
-                var exitCode = await process.Exited.ConfigureAwait(false);
-                _balancer.WorkerLeaving(Id);
+                if (await WaitUntilReadyAsync(process, started).ConfigureAwait(false))
+                {
+                    Promote(process, started);
+                }
+                else if (!process.Exited.IsCompleted && !_stopRequested)
+                {
+                    Log.WorkerNotReady(_logger, Id, process.Pid, _config.StartTimeout);
+                    process.EndedBecause = WorkerExitReason.StartTimeout;
+                    process.Kill();
+                }
+
+                (process, var exitCode) = await FollowUntilUnexpectedExitAsync().ConfigureAwait(false);
+                _balancer.WorkerLeaving(process.Instance);
                 if (_stopRequested)
                 {
                     State = WorkerSlotState.Stopped;
@@ -113,9 +130,11 @@ internal sealed partial class WorkerSlot
                     State = WorkerSlotState.Stopped;
                     return SlotOutcome.Fatal;
                 }
-                Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started));
+                reason = process.EndedBecause ?? WorkerExitReason.Crash;
+                started = CurrentStartedAt;
+                Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started), WorkerExitReasonNames.ToName(reason));
             }
-            CountExit(_pendingReason);
+            CountExit(reason);
 
             var decision = _backoff.OnExit(_time.GetElapsedTime(started));
             if (decision.GiveUp)
@@ -140,64 +159,199 @@ internal sealed partial class WorkerSlot
         }
     }
 
-    private async Task WaitUntilReadyOrExitedAsync(IWorkerProcess process, long started)
+    private IWorkerProcess? TryLaunch()
+    {
+        try
+        {
+            return _launcher.Launch(new WorkerInstance(Id, Interlocked.Increment(ref _generation)));
+        }
+        catch (Exception e)
+        {
+            Log.LaunchFailed(_logger, Id, e);
+            return null;
+        }
+    }
+
+    /// <summary>True once ready; false if it exited, the start timeout passed, or the slot is stopping.</summary>
+    private async Task<bool> WaitUntilReadyAsync(IWorkerProcess process, long started)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         var deadline = Task.Delay(_config.StartTimeout, _time, timeout.Token);
         var first = await Task.WhenAny(process.Ready, process.Exited, deadline).ConfigureAwait(false);
-        timeout.Cancel();
+        await timeout.CancelAsync().ConfigureAwait(false);
+        if (first != process.Ready || process.Exited.IsCompleted || !process.Ready.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+        Log.WorkerReady(_logger, Id, process.Pid, (long)_time.GetElapsedTime(started).TotalMilliseconds);
+        return true;
+    }
 
-        if (first == process.Ready && !process.Exited.IsCompleted)
+    private void Promote(IWorkerProcess process, long started)
+    {
+        lock (_gate)
+        {
+            _current = process;
+            CurrentStartedAt = started;
+            CurrentReadyAt = _time.GetTimestamp();
+            CurrentRequestLimit = _config.MaxRequests <= 0 ? 0 : _config.MaxRequests + Random.Shared.Next(_config.MaxRequestsJitter + 1);
+            if (!_stopRequested)
+            {
+                State = WorkerSlotState.Ready;
+            }
+        }
+        _balancer.WorkerReady(process.Instance);
+        _firstReady.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits on the current worker; when a replacement has taken its place, on the new one. Returns
+    /// the worker whose exit nobody planned (or the last one, when the slot stops).
+    /// </summary>
+    private async Task<(IWorkerProcess Process, int ExitCode)> FollowUntilUnexpectedExitAsync()
+    {
+        while (true)
+        {
+            var process = _current!;
+            var exitCode = await process.Exited.ConfigureAwait(false);
+            if (_stopRequested || ReferenceEquals(process, _current) && _replacement is null)
+            {
+                return (process, exitCode);
+            }
+            if (ReferenceEquals(process, _current) && _replacement is { } replacement)
+            {
+                // It died while its successor was starting: the successor decides.
+                Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(CurrentStartedAt), "crash during replacement");
+                if (!await replacement.ConfigureAwait(false) || ReferenceEquals(process, _current))
+                {
+                    return (process, exitCode);
+                }
+                CountExit(WorkerExitReason.Crash);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces the current worker gracefully: starts a new one, waits until it is ready, then
+    /// drains the old one. Capacity never drops. False (old worker kept) if the new one fails to
+    /// become ready within <c>--start-timeout</c>, if the slot is busy or not ready, or stopping.
+    /// </summary>
+    public async Task<bool> ReplaceAsync(WorkerExitReason reason)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IWorkerProcess? old;
+        lock (_gate)
+        {
+            old = _current;
+            if (_stopRequested || _replacement is not null || State != WorkerSlotState.Ready || old is null)
+            {
+                return false;
+            }
+            _replacement = done.Task;
+        }
+
+        var replaced = false;
+        try
+        {
+            replaced = await ReplaceCoreAsync(old, reason).ConfigureAwait(false);
+            return replaced;
+        }
+        finally
         {
             lock (_gate)
             {
-                if (!_stopRequested)
-                {
-                    State = WorkerSlotState.Ready;
-                }
+                _replacement = null;
             }
-            Log.WorkerReady(_logger, Id, process.Pid, (long)_time.GetElapsedTime(started).TotalMilliseconds);
-            _balancer.WorkerReady(Id);
-            _firstReady.TrySetResult();
-        }
-        else if (first == deadline && !_stopRequested)
-        {
-            Log.WorkerNotReady(_logger, Id, process.Pid, _config.StartTimeout);
-            _pendingReason = WorkerExitReason.StartTimeout;
-            process.Kill();
+            done.TrySetResult(replaced);
         }
     }
 
-    private void CountExit(WorkerExitReason reason)
+    private async Task<bool> ReplaceCoreAsync(IWorkerProcess old, WorkerExitReason reason)
     {
-        lock (_exits)
+        var started = _time.GetTimestamp();
+        var successor = TryLaunch();
+        if (successor is null)
         {
-            _exits[reason] = _exits.GetValueOrDefault(reason) + 1;
+            return false;
         }
+        Log.WorkerReplacing(_logger, Id, old.Pid, successor.Pid, WorkerExitReasonNames.ToName(reason));
+
+        if (!await WaitUntilReadyAsync(successor, started).ConfigureAwait(false))
+        {
+            if (!_stopRequested)
+            {
+                Log.ReplacementFailed(_logger, Id, successor.Pid, WorkerExitReasonNames.ToName(reason), _config.StartTimeout);
+            }
+            successor.EndedBecause = WorkerExitReason.StartTimeout;
+            successor.Kill();
+            await successor.Exited.ConfigureAwait(false);
+            return false;
+        }
+        if (_stopRequested)
+        {
+            await DrainAsync(successor, _config.ShutdownTimeout).ConfigureAwait(false);
+            return false;
+        }
+
+        old.EndedBecause = reason;
+        Promote(successor, started);
+        _balancer.WorkerLeaving(old.Instance);
+        await DrainAsync(old, _config.ShutdownTimeout).ConfigureAwait(false);
+        CountExit(reason);
+        return true;
+    }
+
+    /// <summary>
+    /// Captures evidence and kills a worker that stopped heartbeating; the run loop then restarts it.
+    /// </summary>
+    public void EndHungWorker(IWorkerProcess process)
+    {
+        process.EndedBecause = WorkerExitReason.Hung;
+        process.Kill();
     }
 
     /// <summary>Drains the current worker (killing it after the budget) and starts no other.</summary>
-    public async Task StopAsync(TimeSpan drainTimeout)
+    /// <param name="drainTimeout">How long the worker may drain before it is killed (plus <see cref="DrainGrace"/>).</param>
+    /// <param name="countAs">Counted as this exit reason (scale-down); null on cluster shutdown.</param>
+    public async Task StopAsync(TimeSpan drainTimeout, WorkerExitReason? countAs = null)
     {
         IWorkerProcess? process;
+        Task<bool>? replacement;
         lock (_gate)
         {
             _stopRequested = true;
             process = _current;
+            replacement = _replacement;
             if (process is not null && !process.Exited.IsCompleted)
             {
                 State = WorkerSlotState.Draining;
             }
         }
-        // Outside the lock: cancellation runs the backoff wait's continuation inline.
-        _stopping.Cancel();
-        if (process is null || process.Exited.IsCompleted)
-        {
-            return;
-        }
+        // Outside the lock: cancellation runs the waits' continuations inline.
+        await _stopping.CancelAsync().ConfigureAwait(false);
 
+        if (process is not null && !process.Exited.IsCompleted)
+        {
+            if (countAs is { } reason)
+            {
+                process.EndedBecause = reason;
+            }
+            _balancer.WorkerLeaving(process.Instance);
+            await DrainAsync(process, drainTimeout).ConfigureAwait(false);
+            if (countAs is { } counted)
+            {
+                CountExit(counted);
+            }
+        }
+        if (replacement is not null)
+        {
+            await replacement.ConfigureAwait(false);
+        }
+    }
+
+    private async Task DrainAsync(IWorkerProcess process, TimeSpan drainTimeout)
+    {
         var started = _time.GetTimestamp();
-        _balancer.WorkerLeaving(Id);
         process.RequestDrain(drainTimeout);
         var deadline = Task.Delay(drainTimeout + DrainGrace, _time);
         if (await Task.WhenAny(process.Exited, deadline).ConfigureAwait(false) != process.Exited)
@@ -207,5 +361,13 @@ internal sealed partial class WorkerSlot
         }
         var exitCode = await process.Exited.ConfigureAwait(false);
         Log.WorkerDrained(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started));
+    }
+
+    private void CountExit(WorkerExitReason reason)
+    {
+        lock (_exits)
+        {
+            _exits[reason] = _exits.GetValueOrDefault(reason) + 1;
+        }
     }
 }

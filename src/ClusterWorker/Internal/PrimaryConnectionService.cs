@@ -18,6 +18,7 @@ internal sealed partial class PrimaryConnectionService(
     PrimaryConnection connection,
     WorkerEnvironment environment,
     IHostApplicationLifetime lifetime,
+    RequestCounter requests,
     TimeProvider timeProvider,
     ILogger<PrimaryConnectionService> logger) : IHostedService, IDisposable
 {
@@ -37,7 +38,7 @@ internal sealed partial class PrimaryConnectionService(
             Log.Ready(logger, environment.WorkerId);
         });
         _heartbeat = timeProvider.CreateTimer(
-            _ => connection.Send(new ControlMessage { Type = ControlMessageTypes.Heartbeat }),
+            _ => connection.Send(new ControlMessage { Type = ControlMessageTypes.Heartbeat, Requests = requests.Count }),
             null, HeartbeatInterval, HeartbeatInterval);
         new Thread(ReadLoop) { IsBackground = true, Name = "ClusterWorker control" }.Start();
         return Task.CompletedTask;

@@ -18,6 +18,9 @@ internal sealed record ControlMessage
 
     public string? Message { get; init; }
 
+    /// <summary>Requests served so far, in <c>heartbeat</c>.</summary>
+    public long? Requests { get; init; }
+
     /// <summary>How long a worker may take to drain, in <c>drain</c>.</summary>
     public int? TimeoutMs { get; init; }
 }

@@ -18,9 +18,9 @@ internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher
         }
     }
 
-    public IWorkerProcess Launch(int workerId)
+    public IWorkerProcess Launch(WorkerInstance instance)
     {
-        var process = new FakeWorkerProcess(workerId, 1000 + Launches.Count);
+        var process = new FakeWorkerProcess(instance, 1000 + Launches.Count);
         lock (_launches)
         {
             _launches.Add((TimeSpan.FromTicks(time.GetTimestamp()), process));
@@ -30,12 +30,15 @@ internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher
 }
 
 /// <summary>A worker the test makes ready, crash or drain by hand.</summary>
-internal sealed class FakeWorkerProcess(int workerId, int pid) : IWorkerProcess
+internal sealed class FakeWorkerProcess(WorkerInstance instance, int pid) : IWorkerProcess
 {
+    public WorkerInstance Instance => instance;
+    public long LastHeartbeat { get; set; }
+    public long Requests { get; set; }
+    public WorkerExitReason? EndedBecause { get; set; }
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public int WorkerId => workerId;
     public int Pid => pid;
     public Task Ready => _ready.Task;
     public Task<int> Exited => _exited.Task;

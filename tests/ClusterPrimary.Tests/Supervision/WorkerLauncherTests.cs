@@ -24,7 +24,7 @@ public sealed class WorkerLauncherTests
         await using var balancer = new ReusePortBalancer(config);
         balancer.Prepare();
         await using var control = new ControlServer(TimeProvider.System, NullLogger<ControlServer>.Instance);
-        var launcher = new WorkerLauncher(config, balancer, control);
+        var launcher = new WorkerLauncher(config, balancer, control, new ClusterSize(4));
         var environment = new Dictionary<string, string?>
         {
             ["NOTIFY_SOCKET"] = "/run/systemd/notify",
@@ -34,7 +34,7 @@ public sealed class WorkerLauncherTests
             ["PATH"] = "/usr/bin",
         };
 
-        launcher.ConfigureEnvironment(environment, 2, "token");
+        launcher.ConfigureEnvironment(environment, new WorkerInstance(2, 7), "token");
 
         Assert.DoesNotContain("NOTIFY_SOCKET", environment.Keys);
         Assert.DoesNotContain("WATCHDOG_USEC", environment.Keys);

@@ -98,7 +98,7 @@ public sealed class WorkerSlotTests
         worker.BecomeReady();
         await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(WorkerSlotState.Ready, slot.State);
-        Assert.Equal([0], _balancer.Ready);
+        Assert.Equal([new WorkerInstance(0, 1)], _balancer.Ready);
 
         var stop = slot.StopAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(TimeSpan.FromSeconds(30), worker.DrainRequested);
@@ -108,7 +108,7 @@ public sealed class WorkerSlotTests
 
         Assert.Equal(SlotOutcome.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Single(_launcher.Launches);
-        Assert.Contains(0, _balancer.Leaving);
+        Assert.Contains(new WorkerInstance(0, 1), _balancer.Leaving);
     }
 
     [Fact]
@@ -146,10 +146,86 @@ public sealed class WorkerSlotTests
         Assert.Single(_launcher.Launches);
     }
 
+    [Fact]
+    public async Task Replace_StartsTheNewWorkerFirst_ThenDrainsTheOld_AndCountsTheReason()
+    {
+        var slot = CreateSlot();
+        _ = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        var old = _launcher.Launches[0].Process;
+        old.BecomeReady();
+        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var replace = slot.ReplaceAsync(WorkerExitReason.Reload);
+        await WaitForLaunchesAsync(2);
+        var successor = _launcher.Launches[1].Process;
+        Assert.Null(old.DrainRequested); // capacity kept: the old one serves until the new one is ready
+        successor.BecomeReady();
+        await WaitUntilAsync(() => old.DrainRequested is not null);
+        Assert.Same(successor, slot.Current);
+        old.Exit(0);
+
+        Assert.True(await replace.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["ready 0.1", "ready 0.2", "leaving 0.1"], _balancer.Events);
+        Assert.Equal(1, slot.Exits[WorkerExitReason.Reload]);
+        Assert.Equal(WorkerSlotState.Ready, slot.State);
+        Assert.Equal(0, slot.Restarts);
+        await StopAsync(slot);
+    }
+
+    [Fact]
+    public async Task Replace_WhoseNewWorkerCannotStart_KeepsTheOldWorker()
+    {
+        var slot = CreateSlot();
+        _ = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        var old = _launcher.Launches[0].Process;
+        old.BecomeReady();
+        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var replace = slot.ReplaceAsync(WorkerExitReason.Reload);
+        await WaitForLaunchesAsync(2);
+        _launcher.Launches[1].Process.Exit(134); // the new build crashes at start
+
+        Assert.False(await replace.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Same(old, slot.Current);
+        Assert.Null(old.DrainRequested);
+        Assert.Equal(WorkerSlotState.Ready, slot.State);
+        Assert.DoesNotContain(WorkerExitReason.Reload, slot.Exits.Keys);
+        await StopAsync(slot);
+    }
+
+    [Fact]
+    public async Task HungWorker_IsKilled_AndRestartedInItsSlot()
+    {
+        var slot = CreateSlot();
+        _ = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        var hung = _launcher.Launches[0].Process;
+        hung.BecomeReady();
+        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+
+        slot.EndHungWorker(hung);
+
+        await WaitForLaunchesAsync(2);
+        Assert.True(hung.Killed);
+        Assert.Equal(1, slot.Exits[WorkerExitReason.Hung]);
+        await StopAsync(slot);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(condition());
+    }
+
     private async Task StopAsync(WorkerSlot slot)
     {
         var stop = slot.StopAsync(TimeSpan.FromSeconds(1));
-        _launcher.Launches[^1].Process.Exit(0);
+        ((FakeWorkerProcess?)slot.Current)?.Exit(0);
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
@@ -164,14 +240,15 @@ public sealed class WorkerSlotTests
 
     private sealed class RecordingBalancer : IBalancer
     {
-        public List<int> Ready { get; } = [];
-        public List<int> Leaving { get; } = [];
+        public List<WorkerInstance> Ready { get; } = [];
+        public List<WorkerInstance> Leaving { get; } = [];
+        public List<string> Events { get; } = [];
         public BalancingMode Mode => BalancingMode.ReusePort;
         public IReadOnlyList<string> Urls => [];
         public void Prepare() { }
-        public void ConfigureWorker(int workerId, IDictionary<string, string?> environment) { }
-        public void WorkerReady(int workerId) { lock (Ready) { Ready.Add(workerId); } }
-        public void WorkerLeaving(int workerId) { lock (Leaving) { Leaving.Add(workerId); } }
+        public void ConfigureWorker(WorkerInstance instance, IDictionary<string, string?> environment) { }
+        public void WorkerReady(WorkerInstance instance) { lock (Events) { Ready.Add(instance); Events.Add($"ready {instance}"); } }
+        public void WorkerLeaving(WorkerInstance instance) { lock (Events) { Leaving.Add(instance); Events.Add($"leaving {instance}"); } }
         public Task StopAcceptingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
