@@ -13,19 +13,22 @@ namespace ClusterHost.Primary.Diagnostics;
 /// ClrMD reads the target's memory from outside, the way a debugger does, so it works on a worker
 /// whose runtime cannot answer: a starved thread pool, a deadlock, or a process stopped with
 /// SIGSTOP (the runtime's own diagnostics server, used by dotnet-stack, would not answer there).
-/// The caller stops the worker first, so the stacks are consistent.
+/// The caller stops the worker first, so the stacks are consistent. ClrMD loads the runtime's
+/// DAC, which brings its own PAL and signal handlers, so this never runs inside the primary: the
+/// primary runs itself as a short-lived child (<see cref="StackCaptureCommand"/>).
 /// </remarks>
 internal static class HungWorkerEvidence
 {
     private const int MaxFramesPerThread = 64;
 
     /// <summary>Writes the evidence file and returns its path.</summary>
-    public static string Write(string directory, int workerId, int pid, string why, DateTimeOffset now)
-    {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory,
-            string.Create(CultureInfo.InvariantCulture, $"hung-worker-{workerId}-pid{pid}-{now:yyyyMMdd'T'HHmmss'Z'}.txt"));
+    public static string PathFor(string directory, int workerId, int pid, DateTimeOffset now) => Path.Combine(directory,
+        string.Create(CultureInfo.InvariantCulture, $"hung-worker-{workerId}-pid{pid}-{now:yyyyMMdd'T'HHmmss'Z'}.txt"));
 
+    /// <summary>Writes the evidence file at <paramref name="path"/>; managed stacks only when <paramref name="managedStacks"/>.</summary>
+    public static void Write(string path, int workerId, int pid, string why, DateTimeOffset now, bool managedStacks, string? managedStacksUnavailable = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"ClusterHost: hung worker {workerId} (pid {pid}), captured {now:O}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Why: {why}");
@@ -40,18 +43,23 @@ internal static class HungWorkerEvidence
         }
         text.AppendLine();
 
-        try
+        if (!managedStacks)
         {
-            AppendManagedStacks(text, pid, names);
+            text.AppendLine(CultureInfo.InvariantCulture, $"Managed stacks unavailable: {managedStacksUnavailable}");
         }
-        catch (Exception e)
+        else
         {
-            // The /proc part above is still worth keeping.
-            text.AppendLine(CultureInfo.InvariantCulture, $"Managed stacks unavailable: {e.GetType().Name}: {e.Message}");
+            try
+            {
+                AppendManagedStacks(text, pid, names);
+            }
+            catch (Exception e)
+            {
+                // The /proc part above is still worth keeping.
+                text.AppendLine(CultureInfo.InvariantCulture, $"Managed stacks unavailable: {e.GetType().Name}: {e.Message}");
+            }
         }
-
         File.WriteAllText(path, text.ToString());
-        return path;
     }
 
     private static void AppendManagedStacks(StringBuilder text, int pid, IReadOnlyDictionary<int, string> names)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using ClusterHost.Primary.Balancing;
@@ -30,7 +31,7 @@ internal sealed class Supervisor(
     private readonly Lock _gate = new();
     private readonly List<WorkerSlot> _slots = [];
     private readonly List<Task> _runs = [];
-    private readonly Channel<bool> _reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _scaling = new(1, 1);
     private readonly List<PosixSignalRegistration> _signals = [];
     private volatile bool _stopping;
@@ -272,7 +273,7 @@ internal sealed class Supervisor(
 
     private void Watch(WorkerSlot slot)
     {
-        if (_stopping || slot.State != WorkerSlotState.Ready || slot.IsReplacing || slot.Current is not { } worker || worker.Exited.IsCompleted)
+        if (_stopping || slot.State != WorkerSlotState.Ready || slot.IsReplacing || slot.IsEnding || slot.Current is not { } worker || worker.Exited.IsCompleted)
         {
             return;
         }
@@ -281,9 +282,9 @@ internal sealed class Supervisor(
         {
             var lastSign = Math.Max(worker.LastHeartbeat, slot.CurrentReadyAt);
             var silence = time.GetElapsedTime(lastSign);
-            if (silence >= config.WorkerTimeout)
+            if (silence >= config.WorkerTimeout && slot.TryBeginEnding(worker))
             {
-                EndHungWorker(slot, worker, silence);
+                _ = EndHungWorkerAsync(slot, worker, silence);
                 return;
             }
         }
@@ -300,17 +301,18 @@ internal sealed class Supervisor(
         }
     }
 
-    private void EndHungWorker(WorkerSlot slot, IWorkerProcess worker, TimeSpan silence)
+    private async Task EndHungWorkerAsync(WorkerSlot slot, IWorkerProcess worker, TimeSpan silence)
     {
         // Stop it first so the stacks are consistent; it is killed right after anyway.
         Interop.Kill(worker.Pid, Interop.SIGSTOP);
-        var why = $"no heartbeat for {silence.TotalSeconds:0.0} s (--worker-timeout {config.WorkerTimeout.TotalSeconds:0.#} s)";
+        var why = string.Create(CultureInfo.InvariantCulture,
+            $"no heartbeat for {silence.TotalSeconds:0.0} s (--worker-timeout {config.WorkerTimeout.TotalSeconds:0.#} s)");
         string evidence;
         try
         {
-            evidence = HungWorkerEvidence.Write(config.EvidenceDirectory, slot.Id, worker.Pid, why, time.GetUtcNow());
+            evidence = await StackCaptureCommand.CaptureAsync(config.EvidenceDirectory, slot.Id, worker.Pid, why, time.GetUtcNow()).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             evidence = $"(none: {e.Message})";
         }

@@ -21,6 +21,7 @@ internal sealed class WorkerProcess : IWorkerProcess
     private TimeSpan? _pendingDrain;
     private volatile string? _fatalError;
     private long _lastHeartbeat;
+    private bool _released;
 
     private long _requests;
 
@@ -90,6 +91,29 @@ internal sealed class WorkerProcess : IWorkerProcess
         }
         _ready.TrySetCanceled();
         _exited.TrySetResult(code);
+        _ = ReleaseAsync();
+    }
+
+    /// <summary>How long the last output lines may take after the exit before the pipes are closed.</summary>
+    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
+
+    // Closes the output pipes and the process handle once the last output line is read (a
+    // grandchild that inherited the pipes could hold them open forever, hence the bound).
+    private async Task ReleaseAsync()
+    {
+        using var timeout = new CancellationTokenSource(OutputDrainTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        lock (_gate)
+        {
+            _released = true;
+            _process.Dispose();
+        }
     }
 
     /// <summary>The worker said hello with this launch's token.</summary>
@@ -154,13 +178,20 @@ internal sealed class WorkerProcess : IWorkerProcess
 
     public void Kill()
     {
-        try
+        lock (_gate)
         {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
+            if (_released)
+            {
+                return;
+            }
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ internal sealed class WorkerSlot
     private Task<bool>? _replacement;
     private volatile bool _stopRequested;
     private long _generation;
+    private IWorkerProcess? _ending;
 
     public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterConfig config, TimeProvider time, ILogger logger)
     {
@@ -243,7 +244,7 @@ internal sealed class WorkerSlot
         lock (_gate)
         {
             old = _current;
-            if (_stopRequested || _replacement is not null || State != WorkerSlotState.Ready || old is null)
+            if (_stopRequested || _replacement is not null || State != WorkerSlotState.Ready || old is null || ReferenceEquals(_ending, old))
             {
                 return false;
             }
@@ -301,9 +302,24 @@ internal sealed class WorkerSlot
         return true;
     }
 
-    /// <summary>
-    /// Captures evidence and kills a worker that stopped heartbeating; the run loop then restarts it.
-    /// </summary>
+    /// <summary>Claims the current worker for ending (once); false if something else already is.</summary>
+    public bool TryBeginEnding(IWorkerProcess process)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(process, _current) || _ending is not null || _replacement is not null)
+            {
+                return false;
+            }
+            _ending = process;
+            return true;
+        }
+    }
+
+    /// <summary>True while the current worker is being ended (evidence capture under way).</summary>
+    public bool IsEnding => _ending is not null && ReferenceEquals(_ending, _current);
+
+    /// <summary>Kills a worker that stopped heartbeating; the run loop then restarts it.</summary>
     public void EndHungWorker(IWorkerProcess process)
     {
         process.EndedBecause = WorkerExitReason.Hung;

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ClusterHost.FunctionalTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace ClusterHost.FunctionalTests.Operations;
+
+public sealed class SoakTests(ITestOutputHelper output)
+{
+    private const int Restarts = 200;
+
+    [Fact]
+    public async Task TwoHundredWorkerRestarts_LeaveNoZombie_AndThePrimarysFdsAndThreadsFlat()
+    {
+        await using var primary = ClusterProcess.StartPrimary(output, "--workers", "2", "--urls", "http://127.0.0.1:0");
+        var (url, _) = await primary.WaitForReadyAsync();
+        using var client = SampleAppClient.FreshConnections(url);
+
+        // Warm up: the first reloads grow the thread pool and JIT the paths once.
+        await ReloadAsync(primary, 5);
+        var before = Measure(primary.Pid);
+
+        await ReloadAsync(primary, Restarts / 2 - 5);
+        var after = Measure(primary.Pid);
+        await client.GetAsync();
+
+        var replaced = primary.Lines.Count(l => l.Contains("(reload)", StringComparison.Ordinal) && l.Contains("replacing pid", StringComparison.Ordinal));
+        output.WriteLine($"worker restarts: {replaced}; primary fds {before.Fds} -> {after.Fds}, threads {before.Threads} -> {after.Threads}");
+        Assert.Equal(Restarts, replaced);
+        Assert.Empty(ZombieChildren(primary.Pid));
+        Assert.Equal(2, ProcessTable.Descendants(primary.Pid).Count(pid => ProcessTable.CommandLine(pid).Contains("SampleApp.dll", StringComparison.Ordinal)));
+        Assert.InRange(after.Fds, before.Fds - 5, before.Fds + 5);
+        Assert.InRange(after.Threads, before.Threads - 5, before.Threads + 5);
+    }
+
+    private static async Task ReloadAsync(ClusterProcess primary, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            var before = primary.Lines.Count;
+            primary.Signal(Signals.SIGHUP);
+            await primary.WaitForLineAsync(new Regex("Reload finished: 2 workers replaced"), after: before);
+        }
+    }
+
+    private static (int Fds, int Threads) Measure(int pid)
+    {
+        var fds = Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+        var threads = int.Parse(
+            File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
+            CultureInfo.InvariantCulture);
+        return (fds, threads);
+    }
+
+    private static IEnumerable<int> ZombieChildren(int pid) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
+            .Where(p => p > 0 && ProcessTable.ParentPid(p) == pid && ProcessTable.State(p) == 'Z');
+}
