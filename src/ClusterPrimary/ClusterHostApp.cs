@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,16 @@ internal static class ClusterHostApp
         ConfigureServices(builder, config, balancer);
         using var host = builder.Build();
         var exitCode = host.Services.GetRequiredService<ClusterExitCode>();
-        await host.RunAsync().ConfigureAwait(false);
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+        }
+        catch (ClusterStartupException e)
+        {
+            // A hosted service could not start (the metrics port is in use); no worker was started.
+            Console.Error.WriteLine($"clusterhost: {e.Message}");
+            return e.ExitCode;
+        }
         return exitCode.Code;
     }
 
@@ -75,6 +85,7 @@ internal static class ClusterHostApp
         builder.Services.AddSingleton<ControlServer>();
         builder.Services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
         builder.Services.AddSingleton<Supervisor>();
+        builder.Services.AddClusterMetrics(); // before the supervisor: see AddClusterMetrics
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Supervisor>());
     }
 }

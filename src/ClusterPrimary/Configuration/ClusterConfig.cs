@@ -14,4 +14,7 @@ internal sealed record ClusterConfig
     public required TimeSpan ShutdownTimeout { get; init; }
     public required TimeSpan StartTimeout { get; init; }
     public required int MaxRestarts { get; init; }
+
+    /// <summary>Where <c>/metrics</c> is served; empty when <c>--metrics-urls none</c>.</summary>
+    public IReadOnlyList<ListenUrl> MetricsUrls { get; init; } = [];
 }

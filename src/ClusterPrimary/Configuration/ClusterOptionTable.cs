@@ -43,6 +43,10 @@ internal static class ClusterOptionTable
             "consecutive quick failures before a worker slot is given up",
             () => new ClusterOptions().MaxRestarts.ToString(CultureInfo.InvariantCulture),
             (o, v) => ParseInt(v, x => o.MaxRestarts = x)),
+        new("--metrics-urls", nameof(ClusterOptions.MetricsUrls), "URL[;URL]",
+            $"where the primary serves Prometheus /metrics (same forms as --urls), or {MetricsUrlsParser.None} to turn it off",
+            () => new ClusterOptions().MetricsUrls,
+            (o, v) => { o.MetricsUrls = v; return null; }),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

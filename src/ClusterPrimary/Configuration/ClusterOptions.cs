@@ -32,4 +32,10 @@ internal sealed class ClusterOptions
     /// When every slot is given up, the primary exits with code 3.
     /// </summary>
     public int MaxRestarts { get; set; } = 5;
+
+    /// <summary>
+    /// Where the primary serves Prometheus metrics (<c>/metrics</c>), ';'-separated, or <c>none</c>.
+    /// Defaults to <c>http://127.0.0.1:9464</c> (loopback only; OpenTelemetry's Prometheus port).
+    /// </summary>
+    public string MetricsUrls { get; set; } = "http://127.0.0.1:9464";
 }

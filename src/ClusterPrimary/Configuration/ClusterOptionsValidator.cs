@@ -24,6 +24,7 @@ internal static class ClusterOptionsValidator
             errors.Add($"--workers must be from {MinWorkers} to {MaxWorkers} (got {options.Workers})");
         }
         var urls = ListenUrlParser.Parse(options.Urls, errors);
+        var metricsUrls = MetricsUrlsParser.Parse(options.MetricsUrls, urls, errors);
         CheckSeconds("--shutdown-timeout", options.ShutdownTimeout, 0, errors);
         CheckSeconds("--start-timeout", options.StartTimeout, 1, errors);
         if (options.MaxRestarts is < 0 or > MaxMaxRestarts)
@@ -46,6 +47,7 @@ internal static class ClusterOptionsValidator
             ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
             StartTimeout = TimeSpan.FromSeconds(options.StartTimeout),
             MaxRestarts = options.MaxRestarts,
+            MetricsUrls = metricsUrls,
         };
     }
 
