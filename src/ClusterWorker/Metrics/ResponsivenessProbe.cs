@@ -32,6 +32,7 @@ internal sealed class ResponsivenessProbe : IHostedService, IDisposable
     private readonly ManualResetEventSlim _stopping = new();
     private readonly AutoResetEvent _probeDone = new(false);
     private readonly WaitCallback _probe;
+    private readonly Action<WaitCallback> _queue;
     private long _pendingSince;
     private long _lastLagTicks;
     private Thread? _thread;
@@ -41,10 +42,15 @@ internal sealed class ResponsivenessProbe : IHostedService, IDisposable
     {
     }
 
-    internal ResponsivenessProbe(IMeterFactory meterFactory, TimeProvider time, TimeSpan interval)
+    /// <param name="meterFactory">Creates the <see cref="MeterName"/> meter.</param>
+    /// <param name="time">Measures the lag.</param>
+    /// <param name="interval">The wait between one probe's start and the next probe.</param>
+    /// <param name="queue">Queues a probe; the thread pool's global queue unless a test stands in for it.</param>
+    internal ResponsivenessProbe(IMeterFactory meterFactory, TimeProvider time, TimeSpan interval, Action<WaitCallback>? queue = null)
     {
         _time = time;
         _interval = interval;
+        _queue = queue ?? QueueToThreadPool;
         var meter = meterFactory.Create(MeterName);
         _lag = meter.CreateHistogram(
             "clusterhost.worker.responsiveness.lag",
@@ -87,11 +93,14 @@ internal sealed class ResponsivenessProbe : IHostedService, IDisposable
         while (!_stopping.Wait(_interval))
         {
             Interlocked.Exchange(ref _pendingSince, _time.GetTimestamp());
-            ThreadPool.UnsafeQueueUserWorkItem(_probe, null);
+            _queue(_probe);
             // One probe at a time: a stuck pool gets one queued item from us, not one per interval.
             WaitHandle.WaitAny([_probeDone, _stopping.WaitHandle]);
         }
     }
+
+    // The global queue, where Kestrel's work waits too (a WaitCallback never goes to a local queue).
+    private static void QueueToThreadPool(WaitCallback callback) => ThreadPool.UnsafeQueueUserWorkItem(callback, null);
 
     private void OnProbeRun()
     {

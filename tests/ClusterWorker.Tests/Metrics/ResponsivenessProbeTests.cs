@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ClusterHost.Worker.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,5 +42,49 @@ public sealed class ResponsivenessProbeTests
         using var probe = new ResponsivenessProbe(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
 
         Assert.Equal(TimeSpan.Zero, probe.CurrentLag);
+    }
+
+    [Fact]
+    public async Task StuckPool_ShowsAsAGrowingCurrentLag_ThenAsOneLateProbeInTheHistogram()
+    {
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var collector = new WorkerMetricsCollector([ResponsivenessProbe.MeterName], NullLogger.Instance);
+        var time = new SteppedTimeProvider();
+        var queued = new BlockingCollection<WaitCallback>();
+        using var probe = new ResponsivenessProbe(services.GetRequiredService<IMeterFactory>(), time, TimeSpan.FromMilliseconds(1), queued.Add);
+        await probe.StartAsync(CancellationToken.None);
+
+        // The "pool" holds the probe: nothing runs it.
+        Assert.True(queued.TryTake(out var stuck, TimeSpan.FromSeconds(30)));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(2), probe.CurrentLag);
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(5, Gauge(collector));
+        Assert.False(queued.TryTake(out _, TimeSpan.FromMilliseconds(50)), "a second probe was queued behind the stuck one");
+
+        stuck!(null);
+        await probe.StopAsync(CancellationToken.None);
+
+        var lag = Assert.Single(collector.Collect().Families, f => f.Name == "clusterhost.worker.responsiveness.lag");
+        var point = Assert.Single(lag.Points);
+        Assert.Equal(1, point.Count);
+        Assert.Equal(5, point.Sum);
+        Assert.Equal(1, point.BucketCounts![Array.IndexOf(ResponsivenessProbe.LagBounds, 5.0)]);
+        Assert.Equal(5, Gauge(collector)); // the latest probe's lag, now that none waits
+    }
+
+    private static double Gauge(WorkerMetricsCollector collector) =>
+        Assert.Single(Assert.Single(collector.Collect().Families, f => f.Name == "clusterhost.worker.responsiveness.current_lag").Points).Value;
+
+    /// <summary>A clock that moves only when the test says (the probe reads timestamps only).</summary>
+    private sealed class SteppedTimeProvider : TimeProvider
+    {
+        private long _ticks = TimeSpan.TicksPerSecond;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }
