@@ -55,14 +55,15 @@ internal static class ClusterHostApp
         var exitCode = host.Services.GetRequiredService<ClusterExitCode>();
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
+            // Claims the metrics port before any worker starts, as Prepare() claimed the public ones.
+            await host.Services.GetRequiredService<MetricsEndpointService>().StartAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (ClusterStartupException e)
         {
-            // A hosted service could not start (the metrics port is in use); no worker was started.
             Console.Error.WriteLine($"clusterhost: {e.Message}");
             return e.ExitCode;
         }
+        await host.RunAsync().ConfigureAwait(false);
         return exitCode.Code;
     }
 

@@ -14,9 +14,10 @@ namespace ClusterHost.Primary.Metrics;
 
 /// <summary>
 /// Serves <c>GET /metrics</c> on <c>--metrics-urls</c> from a small web application of its own
-/// (its own Kestrel, apart from anything else the primary serves). Registered before the
-/// supervisor, so a metrics port in use stops the primary before any worker starts, and the
-/// endpoint keeps answering while workers drain at shutdown.
+/// (its own Kestrel, apart from anything else the primary serves). The primary starts it before
+/// its host starts, as it claims the public ports, so a metrics port in use stops the primary
+/// with one line before any worker starts; registered before the supervisor, it stops after it
+/// and keeps answering while workers drain.
 /// </summary>
 internal sealed class MetricsEndpointService(
     ClusterConfig config,
@@ -29,12 +30,20 @@ internal sealed class MetricsEndpointService(
     internal const string ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
 
     private WebApplication? _app;
+    private bool _started;
 
     /// <summary>The <c>/metrics</c> URLs, port 0 resolved; empty before start or when turned off.</summary>
     public IReadOnlyList<string> Urls { get; private set; } = [];
 
+    /// <summary>Binds <c>--metrics-urls</c> and serves; does nothing the second time.</summary>
+    /// <exception cref="ClusterStartupException">A metrics URL cannot be bound (port in use).</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_started)
+        {
+            return;
+        }
+        _started = true;
         if (config.MetricsUrls.Count == 0)
         {
             Log.MetricsDisabled(logger);
@@ -64,7 +73,7 @@ internal sealed class MetricsEndpointService(
         {
             await app.DisposeAsync().ConfigureAwait(false);
             throw new ClusterStartupException(
-                $"cannot serve metrics on --metrics-urls {string.Join(';', config.MetricsUrls)}: {e.Message}; choose another port, or --metrics-urls none",
+                $"cannot serve metrics on --metrics-urls {string.Join(";", config.MetricsUrls)}: {e.Message.TrimEnd('.')}; choose another port, or --metrics-urls none",
                 ExitCodes.Failure, e);
         }
         _app = app;

@@ -8,9 +8,8 @@ namespace ClusterHost.Primary.Metrics;
 internal static class MetricsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the metrics endpoint as a hosted service. Call it before the supervisor is added: hosted
-    /// services start in order (a metrics port in use then stops the primary before any worker
-    /// starts) and stop in reverse (the endpoint answers while workers drain).
+    /// Adds the metrics endpoint as a hosted service. Call it before the supervisor is added:
+    /// hosted services stop in reverse order, so the endpoint answers while workers drain.
     /// </summary>
     public static IServiceCollection AddClusterMetrics(this IServiceCollection services)
     {

@@ -81,4 +81,9 @@ public sealed class MetricsUrlsParserTests
         Assert.Contains(errors, e => e.StartsWith("--urls has 'bogus'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("--metrics-urls has 'bogus2'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Help_ListsTheOptionWithItsDefault() =>
+        Assert.Contains(HelpText.Build().Split('\n'), line => line.Contains("--metrics-urls URL[;URL]", StringComparison.Ordinal)
+            && line.Contains("(default: http://127.0.0.1:9464)", StringComparison.Ordinal));
 }
