@@ -7,6 +7,8 @@ cd "$(dirname "$0")"
 # Debian packages the tests use, as "command:package" pairs. Installed only when missing.
 REQUIRED_TOOLS=(
   "curl:curl"
+  "promtool:prometheus"
+  "prometheus:prometheus"
 )
 
 missing=()

@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,16 @@ internal static class ClusterHostApp
         ConfigureServices(builder, config, balancer);
         using var host = builder.Build();
         var exitCode = host.Services.GetRequiredService<ClusterExitCode>();
+        try
+        {
+            // Claims the metrics port before any worker starts, as Prepare() claimed the public ones.
+            await host.Services.GetRequiredService<MetricsEndpointService>().StartAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ClusterStartupException e)
+        {
+            Console.Error.WriteLine($"clusterhost: {e.Message}");
+            return e.ExitCode;
+        }
         await host.RunAsync().ConfigureAwait(false);
         return exitCode.Code;
     }
@@ -76,6 +87,7 @@ internal static class ClusterHostApp
         builder.Services.AddSingleton<ControlServer>();
         builder.Services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
         builder.Services.AddSingleton<Supervisor>();
+        builder.Services.AddClusterMetrics(); // before the supervisor: see AddClusterMetrics
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Supervisor>());
     }
 }

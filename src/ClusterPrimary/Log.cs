@@ -4,7 +4,7 @@ namespace ClusterHost.Primary;
 
 /// <summary>
 /// Every log message of the primary, with its event id: 1-99 supervision, 100-199 control
-/// channel, 200-299 balancing.
+/// channel, 200-299 balancing, 300-399 metrics.
 /// </summary>
 internal static partial class Log
 {
@@ -97,4 +97,16 @@ internal static partial class Log
 
     [LoggerMessage(100, LogLevel.Warning, "Rejected a control connection from pid {Pid}: {Reason}", EventName = "ControlRejected")]
     public static partial void ControlRejected(ILogger logger, int pid, string reason);
+
+    [LoggerMessage(300, LogLevel.Information, "Metrics at {Url}", EventName = "MetricsListening")]
+    public static partial void MetricsListening(ILogger logger, string url);
+
+    [LoggerMessage(301, LogLevel.Information, "Metrics endpoint off (--metrics-urls none)", EventName = "MetricsDisabled")]
+    public static partial void MetricsDisabled(ILogger logger);
+
+    [LoggerMessage(302, LogLevel.Debug, "Worker {WorkerId} (pid {Pid}) did not answer the metrics scrape within {Timeout}; reported not up", EventName = "WorkerScrapeTimedOut")]
+    public static partial void WorkerScrapeTimedOut(ILogger logger, int workerId, int pid, TimeSpan timeout);
+
+    [LoggerMessage(303, LogLevel.Error, "Metrics scrape failed", EventName = "MetricsScrapeFailed")]
+    public static partial void MetricsScrapeFailed(ILogger logger, Exception exception);
 }

@@ -1,4 +1,5 @@
 using ClusterHost.Worker.Internal;
+using ClusterHost.Worker.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,8 @@ public static class ClusterWorkerWebHostBuilderExtensions
     /// SO_REUSEPORT, or a private socket), replacing the app's own URLs; the primary hears
     /// "ready" only once Kestrel listens; the process drains when the primary asks, ignores
     /// SIGINT (the primary coordinates Ctrl+C), and exits within 5 s when the primary is gone.
+    /// Its ASP.NET Core, Kestrel and runtime meters are collected and served, labelled with its
+    /// worker id, on the primary's <c>/metrics</c>.
     /// </remarks>
     public static WebApplicationBuilder UseClusterWorker(this WebApplicationBuilder builder)
     {
@@ -62,6 +65,7 @@ public static class ClusterWorkerWebHostBuilderExtensions
             services.AddHostedService<PrimaryConnectionService>();
             services.AddSingleton<RequestCounter>();
             services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());
+            services.AddClusterWorkerMetrics();
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
         });
         return builder;

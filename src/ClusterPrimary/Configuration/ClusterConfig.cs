@@ -26,4 +26,7 @@ internal sealed record ClusterConfig
     public int MaxRequestsJitter { get; init; }
 
     public string EvidenceDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "clusterhost");
+
+    /// <summary>Where <c>/metrics</c> is served; empty when <c>--metrics-urls none</c>.</summary>
+    public IReadOnlyList<ListenUrl> MetricsUrls { get; init; } = [];
 }

@@ -63,6 +63,10 @@ internal static class ClusterOptionTable
             "folder for the stacks of hung workers",
             () => "$TMPDIR/clusterhost",
             (o, v) => { o.EvidenceDir = v; return null; }),
+        new("--metrics-urls", nameof(ClusterOptions.MetricsUrls), "URL[;URL]",
+            $"where the primary serves Prometheus /metrics (same forms as --urls), or {MetricsUrlsParser.None} to turn it off",
+            () => new ClusterOptions().MetricsUrls,
+            (o, v) => { o.MetricsUrls = v; return null; }),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

@@ -50,4 +50,10 @@ internal sealed class ClusterOptions
 
     /// <summary>Folder for hung-worker stack evidence. Defaults to <c>$TMPDIR/clusterhost</c>.</summary>
     public string? EvidenceDir { get; set; }
+
+    /// <summary>
+    /// Where the primary serves Prometheus metrics (<c>/metrics</c>), ';'-separated, or <c>none</c>.
+    /// Defaults to <c>http://127.0.0.1:9464</c> (loopback only; OpenTelemetry's Prometheus port).
+    /// </summary>
+    public string MetricsUrls { get; set; } = "http://127.0.0.1:9464";
 }

@@ -25,6 +25,7 @@ internal static class ClusterOptionsValidator
             errors.Add($"--workers must be from {MinWorkers} to {MaxWorkers} (got {options.Workers})");
         }
         var urls = ListenUrlParser.Parse(options.Urls, errors);
+        var metricsUrls = MetricsUrlsParser.Parse(options.MetricsUrls, urls, errors);
         CheckSeconds("--shutdown-timeout", options.ShutdownTimeout, 0, errors);
         CheckSeconds("--start-timeout", options.StartTimeout, 1, errors);
         if (options.MaxRestarts is < 0 or > MaxMaxRestarts)
@@ -71,6 +72,7 @@ internal static class ClusterOptionsValidator
             EvidenceDirectory = string.IsNullOrWhiteSpace(options.EvidenceDir)
                 ? Path.Combine(Path.GetTempPath(), "clusterhost")
                 : Path.GetFullPath(options.EvidenceDir),
+            MetricsUrls = metricsUrls,
         };
     }
 

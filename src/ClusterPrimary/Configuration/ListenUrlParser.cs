@@ -5,16 +5,19 @@ using System.Text.RegularExpressions;
 
 namespace ClusterHost.Primary.Configuration;
 
-/// <summary>Parses <c>--urls</c>: <c>http://HOST[:PORT][/]</c>, ';'-separated.</summary>
+/// <summary>Parses <c>--urls</c> (and <c>--metrics-urls</c>): <c>http://HOST[:PORT][/]</c>, ';'-separated.</summary>
 internal static partial class ListenUrlParser
 {
-    public static IReadOnlyList<ListenUrl> Parse(string urls, ICollection<string> errors)
+    /// <param name="urls">The option's value.</param>
+    /// <param name="errors">Receives every problem.</param>
+    /// <param name="option">The switch named in error messages.</param>
+    public static IReadOnlyList<ListenUrl> Parse(string urls, ICollection<string> errors, string option = "--urls")
     {
         var result = new List<ListenUrl>();
         var parts = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length == 0)
         {
-            errors.Add("--urls names no URL; give at least one, e.g. http://127.0.0.1:8080");
+            errors.Add($"{option} names no URL; give at least one, e.g. http://127.0.0.1:8080");
         }
         foreach (var part in parts)
         {
@@ -22,14 +25,14 @@ internal static partial class ListenUrlParser
             {
                 if (result.Any(existing => existing.Port == url.Port && existing.Port != 0 && existing.Addresses.Intersect(url.Addresses).Any()))
                 {
-                    errors.Add($"--urls lists '{part}' twice");
+                    errors.Add($"{option} lists '{part}' twice");
                     continue;
                 }
                 result.Add(url);
             }
             else
             {
-                errors.Add($"--urls has '{part}': {problem}; allowed: http://IP:PORT, http://localhost:PORT, http://*:PORT");
+                errors.Add($"{option} has '{part}': {problem}; allowed: http://IP:PORT, http://localhost:PORT, http://*:PORT");
             }
         }
         return result;

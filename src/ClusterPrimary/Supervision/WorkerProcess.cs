@@ -11,7 +11,7 @@ namespace ClusterHost.Primary.Supervision;
 /// .NET reaps every child it starts (its SIGCHLD handler waits on them), so an exited worker
 /// never lingers as a zombie; <see cref="Exited"/> completes after that reap.
 /// </remarks>
-internal sealed class WorkerProcess : IWorkerProcess
+internal sealed partial class WorkerProcess : IWorkerProcess
 {
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -90,6 +90,7 @@ internal sealed class WorkerProcess : IWorkerProcess
             code = -1;
         }
         _ready.TrySetCanceled();
+        _metricsRequests.Close();
         _exited.TrySetResult(code);
         _ = ReleaseAsync();
     }
@@ -148,6 +149,9 @@ internal sealed class WorkerProcess : IWorkerProcess
                 break;
             case ControlMessageTypes.Fatal:
                 _fatalError = message.Message ?? message.Error ?? "unknown error";
+                break;
+            case ControlMessageTypes.Metrics:
+                _metricsRequests.OnResponse(message);
                 break;
         }
     }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Worker.Internal;
 
-/// <summary>The worker library's log messages; event ids 1000-1099.</summary>
+/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Debug, "Worker {WorkerId} told the primary it is ready", EventName = "WorkerReady")]
@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(1005, LogLevel.Information, "Stopping on {Signal}", EventName = "StoppingOnSignal")]
     public static partial void StoppingOnSignal(ILogger logger, PosixSignal signal);
+
+    [LoggerMessage(1100, LogLevel.Warning, "Instrument {Instrument} has reached {MaxSeries} series; further tag combinations are counted in one series tagged otel.metric.overflow=true", EventName = "MetricSeriesCapped")]
+    public static partial void MetricSeriesCapped(ILogger logger, string instrument, int maxSeries);
+
+    [LoggerMessage(1101, LogLevel.Warning, "Worker {WorkerId} could not collect its metrics for the primary", EventName = "MetricsCollectionFailed")]
+    public static partial void MetricsCollectionFailed(ILogger logger, int workerId, Exception exception);
 }

@@ -1,4 +1,5 @@
 using ClusterHost.Control;
+using ClusterHost.Worker.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -6,17 +7,19 @@ namespace ClusterHost.Worker.Internal;
 
 /// <summary>
 /// Runs the worker's side of the control channel: "ready" once Kestrel listens, a heartbeat
-/// every second, drain on request, and exit when the primary is gone.
+/// every second, drain on request, metrics on request, and exit when the primary is gone.
 /// </summary>
 /// <remarks>
 /// The reader and the orphan exit run on dedicated threads, not the thread pool, so that a
 /// worker whose thread pool is starved or blocked still notices the primary's death and exits.
 /// The heartbeat deliberately runs on the thread pool: a starved pool stops it, which is what
-/// lets the primary's watchdog see a hung worker.
+/// lets the primary's watchdog see a hung worker. Metrics requests are answered on the reader
+/// thread, so a worker with a starved pool still reports (its thread-pool lag included).
 /// </remarks>
 internal sealed partial class PrimaryConnectionService(
     PrimaryConnection connection,
     WorkerEnvironment environment,
+    WorkerMetricsCollector metrics,
     IHostApplicationLifetime lifetime,
     RequestCounter requests,
     TimeProvider timeProvider,
@@ -53,6 +56,10 @@ internal sealed partial class PrimaryConnectionService(
                 Log.Draining(logger, environment.WorkerId);
                 lifetime.StopApplication();
             }
+            else if (message.Type == ControlMessageTypes.MetricsRequest)
+            {
+                connection.Send(CollectMetrics(message.Id));
+            }
         }
 
         Log.PrimaryGone(logger, environment.WorkerId, OrphanExitTimeout);
@@ -65,6 +72,21 @@ internal sealed partial class PrimaryConnectionService(
             // block this, unlike Environment.Exit, which runs shutdown handlers.
             System.Diagnostics.Process.GetCurrentProcess().Kill();
         }) { IsBackground = true, Name = "ClusterWorker orphan exit" }.Start();
+    }
+
+    private ControlMessage CollectMetrics(long? id)
+    {
+        try
+        {
+            return new ControlMessage { Type = ControlMessageTypes.Metrics, Id = id, Metrics = metrics.Collect() };
+        }
+        catch (Exception e)
+        {
+            // An observable instrument's callback threw: answer at once (the primary reports this
+            // worker not up) rather than let the primary wait out its timeout.
+            Log.MetricsCollectionFailed(logger, environment.WorkerId, e);
+            return new ControlMessage { Type = ControlMessageTypes.Metrics, Id = id, Message = e.Message };
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using ClusterHost.Metrics;
+
 namespace ClusterHost.Control;
 
 /// <summary>
@@ -23,4 +25,10 @@ internal sealed record ControlMessage
 
     /// <summary>How long a worker may take to drain, in <c>drain</c>.</summary>
     public int? TimeoutMs { get; init; }
+
+    /// <summary>Correlates a <c>metrics</c> answer with its <c>metrics-request</c>.</summary>
+    public long? Id { get; init; }
+
+    /// <summary>The worker's metrics, in <c>metrics</c>; null if it could not collect them (see <see cref="Message"/>).</summary>
+    public WorkerMetricsSnapshot? Metrics { get; init; }
 }

@@ -17,4 +17,13 @@ internal static class ControlMessageTypes
 
     /// <summary>Primary to worker: stop accepting, finish in-flight requests, exit.</summary>
     public const string Drain = "drain";
+
+    /// <summary>
+    /// Primary to worker, with an <c>id</c>: send me your metrics. A worker that does not know it
+    /// ignores it, and the primary reports that worker not up.
+    /// </summary>
+    public const string MetricsRequest = "metrics-request";
+
+    /// <summary>Worker to primary, answering <see cref="MetricsRequest"/> with the same <c>id</c>.</summary>
+    public const string Metrics = "metrics";
 }

@@ -62,6 +62,12 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(arg);
         }
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
+        if (args[0] == TestPaths.Primary)
+        {
+            // Never the default metrics port: suites on one machine would fight over it. A test
+            // may still pass its own --metrics-urls (the command line wins) or Cluster__MetricsUrls.
+            startInfo.Environment["Cluster__MetricsUrls"] = "http://127.0.0.1:0";
+        }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;

@@ -1,0 +1,170 @@
+using System.Globalization;
+using ClusterHost.Metrics;
+using ClusterHost.Primary.Supervision;
+
+namespace ClusterHost.Primary.Metrics;
+
+/// <summary>
+/// Turns one scrape of the cluster into Prometheus metric families: the primary's own series
+/// about each slot, then every worker's series with a <c>worker="&lt;slot id&gt;"</c> label. A
+/// worker that did not answer contributes no series of its own (its <c>up</c> is 0).
+/// </summary>
+internal static class ClusterMetricsExposition
+{
+    public const string WorkerLabel = "worker";
+
+    public static IReadOnlyList<MetricFamily> Build(IReadOnlyList<WorkerScrape> workers)
+    {
+        var families = PrimaryFamilies(workers);
+        var taken = new HashSet<string>(families.Select(f => f.Name), StringComparer.Ordinal);
+        var workerFamilies = new SortedDictionary<string, MetricFamily>(StringComparer.Ordinal);
+        foreach (var worker in workers.OrderBy(w => w.WorkerId))
+        {
+            if (worker.Snapshot is { } snapshot)
+            {
+                AddWorkerFamilies(workerFamilies, taken, worker.WorkerId, snapshot);
+            }
+        }
+        families.AddRange(workerFamilies.Values);
+        return families;
+    }
+
+    private static List<MetricFamily> PrimaryFamilies(IReadOnlyList<WorkerScrape> workers)
+    {
+        var byState = new MetricFamily("clusterhost_workers",
+            "Worker slots by state (starting, ready, backoff, draining, stopped, gave-up).", PrometheusMetricType.Gauge);
+        foreach (var state in Enum.GetValues<WorkerSlotState>())
+        {
+            byState.Series.Add(MetricSeries.Of(workers.Count(w => w.State == state), Label("state", WorkerSlotStateNames.ToName(state))));
+        }
+
+        var up = new MetricFamily("clusterhost_worker_up",
+            "1 if the worker in this slot answered this scrape within the bound, else 0 (no worker running, not yet connected, stopped or hung).",
+            PrometheusMetricType.Gauge);
+        var restarts = new MetricFamily("clusterhost_worker_restarts_total",
+            "Workers that left this slot unexpectedly, by reason; each is restarted unless the slot is given up.", PrometheusMetricType.Counter);
+        var startTime = new MetricFamily("clusterhost_worker_start_time_seconds",
+            "Start time of the worker process now in this slot, in seconds since the Unix epoch.", PrometheusMetricType.Gauge);
+        var duration = new MetricFamily("clusterhost_worker_scrape_duration_seconds",
+            "How long the worker in this slot took to answer this scrape (the bound, if it did not).", PrometheusMetricType.Gauge);
+        var info = new MetricFamily("clusterhost_worker_info",
+            "The worker process now in this slot: its pid, start time (UTC) and app version. Always 1.", PrometheusMetricType.Gauge);
+
+        foreach (var worker in workers.OrderBy(w => w.WorkerId))
+        {
+            var id = worker.WorkerId.ToString(CultureInfo.InvariantCulture);
+            var workerLabel = Label(WorkerLabel, id);
+            up.Series.Add(MetricSeries.Of(worker.Snapshot is null ? 0 : 1, workerLabel));
+            foreach (var reason in Enum.GetValues<WorkerExitReason>())
+            {
+                restarts.Series.Add(MetricSeries.Of(worker.Exits.GetValueOrDefault(reason), workerLabel, Label("reason", WorkerExitReasonNames.ToName(reason))));
+            }
+            if (worker.Duration is { } elapsed)
+            {
+                duration.Series.Add(MetricSeries.Of(elapsed.TotalSeconds, workerLabel));
+            }
+            if (worker is { Pid: { } pid, StartTime: { } started })
+            {
+                startTime.Series.Add(MetricSeries.Of(started.ToUnixTimeMilliseconds() / 1000.0, workerLabel));
+                if (worker.AppVersion is { } version)
+                {
+                    info.Series.Add(MetricSeries.Of(1, workerLabel,
+                        Label("pid", pid.ToString(CultureInfo.InvariantCulture)),
+                        Label("start_time", started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+                        Label("app_version", version)));
+                }
+            }
+        }
+        return [byState, up, restarts, startTime, duration, info];
+    }
+
+    private static void AddWorkerFamilies(SortedDictionary<string, MetricFamily> families, HashSet<string> taken, int workerId, WorkerMetricsSnapshot snapshot)
+    {
+        var workerLabel = Label(WorkerLabel, workerId.ToString(CultureInfo.InvariantCulture));
+        foreach (var source in snapshot.Families)
+        {
+            if (TypeOf(source.Kind) is not { } type)
+            {
+                continue; // a kind from a newer worker
+            }
+            var name = PrometheusNames.MetricName(source.Name, source.Unit, type);
+            if (taken.Contains(name))
+            {
+                continue; // never shadow the primary's own series
+            }
+            if (!families.TryGetValue(name, out var family))
+            {
+                family = families[name] = new MetricFamily(name, string.IsNullOrWhiteSpace(source.Description) ? source.Name : source.Description, type);
+            }
+            else if (family.Type != type)
+            {
+                continue; // two instruments translated to one name: the first keeps it
+            }
+
+            var bounds = source.Bounds ?? [];
+            if (type == PrometheusMetricType.Histogram && !AreValidBounds(bounds))
+            {
+                continue;
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var point in source.Points)
+            {
+                var labels = Labels(workerLabel, point.Tags, type);
+                if (!seen.Add(string.Join('\u0001', labels.Select(l => l.Value))))
+                {
+                    continue; // the same tags twice (two meters with one instrument name): keep the first
+                }
+                if (type != PrometheusMetricType.Histogram)
+                {
+                    family.Series.Add(new MetricSeries { Labels = labels, Value = point.Value });
+                }
+                else if (point.BucketCounts?.Count == bounds.Count + 1)
+                {
+                    family.Series.Add(new MetricSeries { Labels = labels, Bounds = bounds, BucketCounts = point.BucketCounts, Sum = point.Sum });
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The worker label first, then the tags by label name. Tags that translate to the same label
+    /// name are joined with ';' (as OpenTelemetry does); a tag that would take a label this
+    /// exposition owns (<c>worker</c>, and <c>le</c> in histograms) becomes <c>exported_*</c>.
+    /// </summary>
+    private static List<KeyValuePair<string, string>> Labels(KeyValuePair<string, string> workerLabel, IReadOnlyDictionary<string, string> tags, PrometheusMetricType type)
+    {
+        var translated = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var name = PrometheusNames.LabelName(key);
+            if (name == WorkerLabel || (name == "le" && type == PrometheusMetricType.Histogram))
+            {
+                name = "exported_" + name;
+            }
+            translated[name] = translated.TryGetValue(name, out var existing) ? existing + ";" + value : value;
+        }
+        return [workerLabel, .. translated];
+    }
+
+    private static bool AreValidBounds(IReadOnlyList<double> bounds)
+    {
+        for (var i = 0; i < bounds.Count; i++)
+        {
+            if (!double.IsFinite(bounds[i]) || (i > 0 && !(bounds[i] > bounds[i - 1])))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static PrometheusMetricType? TypeOf(string kind) => kind switch
+    {
+        MetricKinds.Counter => PrometheusMetricType.Counter,
+        MetricKinds.Gauge => PrometheusMetricType.Gauge,
+        MetricKinds.Histogram => PrometheusMetricType.Histogram,
+        _ => null,
+    };
+
+    private static KeyValuePair<string, string> Label(string name, string value) => new(name, value);
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using ClusterHost.Primary.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterHost.Primary.Metrics;
+
+/// <summary>
+/// Serves <c>GET /metrics</c> on <c>--metrics-urls</c> from a small web application of its own
+/// (its own Kestrel, apart from anything else the primary serves). The primary starts it before
+/// its host starts, as it claims the public ports, so a metrics port in use stops the primary
+/// with one line before any worker starts; registered before the supervisor, it stops after it
+/// and keeps answering while workers drain.
+/// </summary>
+internal sealed class MetricsEndpointService(
+    ClusterConfig config,
+    ClusterMetricsScraper scraper,
+    ILogger<MetricsEndpointService> logger) : IHostedService, IAsyncDisposable
+{
+    public const string Path = "/metrics";
+
+    /// <summary>The header in which Prometheus sends its scrape timeout.</summary>
+    internal const string ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
+
+    private WebApplication? _app;
+    private bool _started;
+
+    /// <summary>The <c>/metrics</c> URLs, port 0 resolved; empty before start or when turned off.</summary>
+    public IReadOnlyList<string> Urls { get; private set; } = [];
+
+    /// <summary>Binds <c>--metrics-urls</c> and serves; does nothing the second time.</summary>
+    /// <exception cref="ClusterStartupException">A metrics URL cannot be bound (port in use).</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_started)
+        {
+            return;
+        }
+        _started = true;
+        if (config.MetricsUrls.Count == 0)
+        {
+            Log.MetricsDisabled(logger);
+            return;
+        }
+
+        // An empty builder: no configuration sources (ASPNETCORE_URLS must not move this endpoint),
+        // no logging providers, just Kestrel.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            foreach (var url in config.MetricsUrls)
+            {
+                foreach (var address in url.Addresses)
+                {
+                    kestrel.Listen(address, url.Port);
+                }
+            }
+        });
+        var app = builder.Build();
+        app.Run(HandleAsync);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new ClusterStartupException(
+                $"cannot serve metrics on --metrics-urls {string.Join(";", config.MetricsUrls)}: {e.Message.TrimEnd('.')}; choose another port, or --metrics-urls none",
+                ExitCodes.Failure, e);
+        }
+        _app = app;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        Urls = [.. addresses.Select(a => a + Path)];
+        foreach (var url in Urls)
+        {
+            Log.MetricsListening(logger, url);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        if (request.Path != Path)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "GET, HEAD";
+            return;
+        }
+
+        string text;
+        try
+        {
+            var workers = await scraper.ScrapeAsync(WorkerTimeout(request.Headers[ScrapeTimeoutHeader]), context.RequestAborted).ConfigureAwait(false);
+            text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            Log.MetricsScrapeFailed(logger, e);
+            response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        var body = System.Text.Encoding.UTF8.GetBytes(text);
+        response.ContentType = PrometheusTextWriter.ContentType;
+        response.ContentLength = body.Length;
+        response.Headers.CacheControl = "no-store";
+        if (HttpMethods.IsGet(request.Method))
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// How long to wait for each worker: <see cref="ClusterMetricsScraper.WorkerTimeout"/> (1 s),
+    /// or half of Prometheus's own scrape timeout when that is shorter, so a slow worker never
+    /// makes Prometheus give up on the whole scrape.
+    /// </summary>
+    internal static TimeSpan WorkerTimeout(string? prometheusTimeout)
+    {
+        if (double.TryParse(prometheusTimeout, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            && double.IsFinite(seconds) && seconds > 0)
+        {
+            var half = TimeSpan.FromSeconds(seconds / 2);
+            return half < ClusterMetricsScraper.WorkerTimeout ? half : ClusterMetricsScraper.WorkerTimeout;
+        }
+        return ClusterMetricsScraper.WorkerTimeout;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

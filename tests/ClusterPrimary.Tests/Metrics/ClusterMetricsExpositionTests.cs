@@ -1,0 +1,196 @@
+using ClusterHost.Metrics;
+using ClusterHost.Primary.Metrics;
+using ClusterHost.Primary.Supervision;
+
+namespace ClusterHost.Primary.Tests.Metrics;
+
+public sealed class ClusterMetricsExpositionTests
+{
+    private static readonly DateTimeOffset Started = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    private static WorkerMetricsSnapshot Snapshot(long requests) => new()
+    {
+        AppVersion = "1.2.3",
+        Families =
+        [
+            new MetricFamilySnapshot
+            {
+                Name = "http.server.request.duration",
+                Unit = "s",
+                Description = "Duration of HTTP server requests.",
+                Kind = MetricKinds.Histogram,
+                Bounds = [0.1, 1],
+                Points = [new MetricPointSnapshot
+                {
+                    Tags = new Dictionary<string, string> { ["http.route"] = "/", ["http.request.method"] = "GET" },
+                    BucketCounts = [requests, 0, 0],
+                    Sum = requests * 0.01,
+                    Count = requests,
+                }],
+            },
+            new MetricFamilySnapshot
+            {
+                Name = "dotnet.process.cpu.time",
+                Unit = "s",
+                Description = "CPU time used by the process.",
+                Kind = MetricKinds.Counter,
+                Points = [new MetricPointSnapshot { Tags = new Dictionary<string, string> { ["cpu.mode"] = "user" }, Value = 1.5 }],
+            },
+        ],
+    };
+
+    private static WorkerScrape Up(int id, long requests = 3) => new()
+    {
+        WorkerId = id,
+        State = WorkerSlotState.Ready,
+        Pid = 100 + id,
+        StartTime = Started,
+        AppVersion = "1.2.3",
+        Snapshot = Snapshot(requests),
+        Duration = TimeSpan.FromMilliseconds(20),
+        Exits = new Dictionary<WorkerExitReason, int> { [WorkerExitReason.Crash] = id },
+    };
+
+    private static string Text(params WorkerScrape[] workers) => PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers));
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    [Fact]
+    public void WorkerSeries_CarryTheWorkerLabelFirst_AndTranslatedTags()
+    {
+        var lines = Lines(Text(Up(0), Up(1)));
+
+        Assert.Contains("http_server_request_duration_seconds_count{worker=\"0\",http_request_method=\"GET\",http_route=\"/\"} 3", lines);
+        Assert.Contains("http_server_request_duration_seconds_count{worker=\"1\",http_request_method=\"GET\",http_route=\"/\"} 3", lines);
+        Assert.Contains("dotnet_process_cpu_time_seconds_total{worker=\"1\",cpu_mode=\"user\"} 1.5", lines);
+    }
+
+    [Fact]
+    public void AFamilyFromEveryWorker_HasOneHelpAndTypeAndContiguousSeries()
+    {
+        var lines = Lines(Text(Up(0), Up(1), Up(2)));
+
+        Assert.Single(lines, l => l == "# TYPE http_server_request_duration_seconds histogram");
+        Assert.Single(lines, l => l.StartsWith("# HELP http_server_request_duration_seconds ", StringComparison.Ordinal));
+        var indexes = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith("dotnet_process_cpu_time_seconds_total", StringComparison.Ordinal)).Select(x => x.i).ToList();
+        Assert.Equal(3, indexes.Count);
+        Assert.Equal(indexes[0] + 2, indexes[^1]);
+    }
+
+    [Fact]
+    public void WorkerThatDidNotAnswer_IsNotUp_AndHasNoSeriesOfItsOwn()
+    {
+        var silent = Up(1) with { Snapshot = null, Duration = TimeSpan.FromSeconds(1) };
+
+        var lines = Lines(Text(Up(0), silent));
+
+        Assert.Contains("clusterhost_worker_up{worker=\"0\"} 1", lines);
+        Assert.Contains("clusterhost_worker_up{worker=\"1\"} 0", lines);
+        Assert.Contains("clusterhost_worker_scrape_duration_seconds{worker=\"1\"} 1", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("worker=\"1\"", StringComparison.Ordinal)
+            && !l.StartsWith("clusterhost_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Restarts_AreWrittenForEveryReason_EvenZero()
+    {
+        var lines = Lines(Text(Up(0), Up(2)));
+
+        foreach (var reason in Enum.GetValues<WorkerExitReason>())
+        {
+            var name = WorkerExitReasonNames.ToName(reason);
+            Assert.Contains(lines, l => l.StartsWith($"clusterhost_worker_restarts_total{{worker=\"0\",reason=\"{name}\"}} ", StringComparison.Ordinal));
+        }
+        Assert.Contains("clusterhost_worker_restarts_total{worker=\"2\",reason=\"crash\"} 2", lines);
+        Assert.Contains("clusterhost_worker_restarts_total{worker=\"0\",reason=\"crash\"} 0", lines);
+    }
+
+    [Fact]
+    public void SlotsByState_CountEveryState()
+    {
+        var backoff = new WorkerScrape { WorkerId = 1, State = WorkerSlotState.Backoff };
+
+        var lines = Lines(Text(Up(0), backoff));
+
+        Assert.Contains("clusterhost_workers{state=\"ready\"} 1", lines);
+        Assert.Contains("clusterhost_workers{state=\"backoff\"} 1", lines);
+        Assert.Contains("clusterhost_workers{state=\"gave-up\"} 0", lines);
+        Assert.Contains("clusterhost_worker_up{worker=\"1\"} 0", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("clusterhost_worker_start_time_seconds{worker=\"1\"}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void InfoSeries_CarriesPidStartTimeAndVersion()
+    {
+        var lines = Lines(Text(Up(0)));
+
+        Assert.Contains("clusterhost_worker_info{worker=\"0\",pid=\"100\",start_time=\"2026-01-02T03:04:05Z\",app_version=\"1.2.3\"} 1", lines);
+        Assert.Contains($"clusterhost_worker_start_time_seconds{{worker=\"0\"}} {Started.ToUnixTimeSeconds()}", lines);
+    }
+
+    [Fact]
+    public void TagNamedWorker_IsRenamed_AndTagsWithOneLabelNameAreJoined()
+    {
+        var snapshot = new WorkerMetricsSnapshot
+        {
+            Families = [new MetricFamilySnapshot
+            {
+                Name = "app.jobs",
+                Kind = MetricKinds.Gauge,
+                Points = [new MetricPointSnapshot
+                {
+                    Tags = new Dictionary<string, string> { ["worker"] = "other", ["a.b"] = "1", ["a_b"] = "2" },
+                    Value = 4,
+                }],
+            }],
+        };
+
+        var lines = Lines(Text(Up(0) with { Snapshot = snapshot }));
+
+        Assert.Contains("app_jobs{worker=\"0\",a_b=\"1;2\",exported_worker=\"other\"} 4", lines);
+    }
+
+    [Fact]
+    public void WorkerFamily_NeverShadowsAPrimaryFamily_NorChangesType()
+    {
+        var snapshot = new WorkerMetricsSnapshot
+        {
+            Families =
+            [
+                new MetricFamilySnapshot { Name = "clusterhost.worker.up", Kind = MetricKinds.Gauge, Points = [new MetricPointSnapshot { Value = 9 }] },
+                new MetricFamilySnapshot { Name = "app.x", Kind = MetricKinds.Gauge, Points = [new MetricPointSnapshot { Value = 1 }] },
+            ],
+        };
+        var other = new WorkerMetricsSnapshot
+        {
+            Families = [new MetricFamilySnapshot { Name = "app.x", Kind = MetricKinds.Counter, Points = [new MetricPointSnapshot { Value = 1 }] }],
+        };
+
+        var lines = Lines(Text(Up(0) with { Snapshot = snapshot }, Up(1) with { Snapshot = other }));
+
+        Assert.DoesNotContain(lines, l => l.EndsWith(" 9", StringComparison.Ordinal));
+        Assert.Contains("app_x{worker=\"0\"} 1", lines);
+        Assert.Contains("app_x_total{worker=\"1\"} 1", lines);
+    }
+
+    [Fact]
+    public void InconsistentHistogramFromAWorker_IsDropped_NotFailingTheScrape()
+    {
+        var snapshot = new WorkerMetricsSnapshot
+        {
+            Families = [new MetricFamilySnapshot
+            {
+                Name = "app.latency",
+                Unit = "s",
+                Kind = MetricKinds.Histogram,
+                Bounds = [1, 2],
+                Points = [new MetricPointSnapshot { BucketCounts = [1, 2], Count = 3 }],
+            }],
+        };
+
+        var text = Text(Up(0) with { Snapshot = snapshot });
+
+        Assert.DoesNotContain("app_latency", text, StringComparison.Ordinal);
+        Assert.Contains("clusterhost_worker_up{worker=\"0\"} 1", text, StringComparison.Ordinal);
+    }
+}
