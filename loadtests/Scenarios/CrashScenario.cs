@@ -1,0 +1,112 @@
+using System.Globalization;
+using ClusterHost.LoadTests.Load;
+using ClusterHost.LoadTests.Reports;
+
+namespace ClusterHost.LoadTests.Scenarios;
+
+/// <summary>
+/// Load on keep-alive connections owned by every worker; after a second of warm-up, one slow
+/// request (<c>/delay</c>) goes in flight on every worker, then one worker crashes
+/// (<c>/crash</c>). Fresh connections then probe until the slot's new process answers; the
+/// load runs on a second longer and the slow requests are awaited.
+/// </summary>
+internal sealed class CrashScenario : IScenario
+{
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the slow requests take; they are in flight when the crash comes.</summary>
+    public const int SlowRequestMs = 3000;
+
+    /// <summary>From sending the slow requests to sending <c>/crash</c>.</summary>
+    public static readonly TimeSpan CrashAfter = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the slot may take to serve again before the report says it did not.</summary>
+    public static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken abort)
+    {
+        var recorder = new ScenarioRecorder(new ScenarioClock(context.TimeProvider));
+        var client = new LoadClient(context.Target.Url, recorder, RequestTimeout);
+
+        var connections = await LoadSetup.OpenLoadConnectionsAsync(context, client, abort);
+        var victim = LoadSetup.ChooseVictim(connections, context.Options.Victim);
+        var slowTargets = new List<OwnedConnection>();
+        foreach (var worker in connections.Select(c => c.Worker).Distinct().Order())
+        {
+            slowTargets.Add(await LoadSetup.FindConnectionToAsync(client, worker, "slow", abort));
+        }
+        var crashTarget = await LoadSetup.FindConnectionToAsync(client, victim, "crash", abort);
+
+        using var stop = new CancellationTokenSource();
+        var think = TimeSpan.FromMilliseconds(context.Options.ThinkMs);
+        var lanes = connections.Select(c => new LoadLane(client, c, think).RunAsync(stop.Token, abort)).ToList();
+        var slow = new List<Task<RequestRecord>>();
+        RequestRecord crash;
+        RequestRecord? servedAgain;
+        try
+        {
+            await Task.Delay(WarmUp, context.TimeProvider, abort);
+            slow.AddRange(slowTargets.Select(t => client.SendAsync(
+                t.Connection, string.Create(CultureInfo.InvariantCulture, $"/delay?ms={SlowRequestMs}"), RequestKind.Slow, abort)));
+            Log.SlowRequestsSent(context.Logger, slow.Count, SlowRequestMs);
+            await Task.Delay(CrashAfter, context.TimeProvider, abort);
+
+            Log.Crashing(context.Logger, victim, crashTarget.Pid, crashTarget.Connection.Id);
+            crash = await client.SendAsync(crashTarget.Connection, "/crash", RequestKind.Crash, abort);
+            if (crash.Outcome == RequestOutcome.Answered)
+            {
+                throw LoadSetup.Unexpected(crash);
+            }
+            Log.CrashSeen(context.Logger, victim, (long)crash.DurationMs, crash.Error ?? "");
+
+            servedAgain = await ProbeUntilServedAsync(context, client, victim, crashTarget.Pid, abort);
+            if (servedAgain is { Pid: { } newPid })
+            {
+                Log.ServedAgain(context.Logger, victim, newPid, (long)(servedAgain.EndMs - crash.EndMs));
+            }
+            await Task.Delay(CoolDown, context.TimeProvider, abort);
+            await Task.WhenAll(slow);
+        }
+        finally
+        {
+            await LoadSetup.StopAsync(stop, lanes);
+            slowTargets.ForEach(t => t.Connection.Dispose());
+            crashTarget.Connection.Dispose();
+        }
+
+        var requests = recorder.Requests;
+        return new ScenarioResult
+        {
+            Scenario = "crash",
+            Target = context.Target,
+            Connections = recorder.Connections,
+            Requests = requests,
+            Crash = CrashReport.Compute(recorder.Connections, requests, crash, victim, crashTarget.Pid, servedAgain,
+                context.Target.Workers, context.Target.Mode, context.Target.PrimaryOutput()),
+        };
+    }
+
+    /// <summary>Fresh connections, one after another, until the slot's new process answers one; null after the timeout.</summary>
+    private static async Task<RequestRecord?> ProbeUntilServedAsync(ScenarioContext context, LoadClient client, int worker, int crashedPid, CancellationToken abort)
+    {
+        var started = context.TimeProvider.GetTimestamp();
+        while (context.TimeProvider.GetElapsedTime(started) < RecoveryTimeout)
+        {
+            using var probe = await client.OpenAsync("recovery", RequestKind.Fresh, abort);
+            if (probe is not null)
+            {
+                var answer = await client.SendAsync(probe, "/", RequestKind.Fresh, abort);
+                if (answer.Worker == worker && answer.Pid != crashedPid)
+                {
+                    return answer;
+                }
+            }
+            await Task.Delay(ProbeInterval, context.TimeProvider, abort);
+        }
+        return null;
+    }
+}
