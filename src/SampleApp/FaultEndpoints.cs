@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClusterHost.Worker;
 using SampleApp.Faults;
 
@@ -28,6 +29,7 @@ internal static class FaultEndpoints
     public static void MapFaultEndpoints(this IEndpointRouteBuilder endpoints, ClusterWorkerInfo worker)
     {
         WorkerAnswer Answer(HttpContext context) => new(worker.WorkerId, Environment.ProcessId, context.Connection.Id);
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("SampleApp.Faults");
 
         // An asynchronous wait: a slow request that holds no thread (a slow database call, say).
         endpoints.MapGet("/delay", async (HttpContext context, string? ms, CancellationToken aborted) =>
@@ -58,7 +60,10 @@ internal static class FaultEndpoints
             {
                 return problem!;
             }
-            ThreadPoolStarvation.Block(TimeSpan.FromMilliseconds(duration));
+            // The console logger writes from its own thread, so this line appears while the pool is starved.
+            var stopwatch = Stopwatch.StartNew();
+            ThreadPoolStarvation.Block(TimeSpan.FromMilliseconds(duration), () => Log.Blocking(logger, duration));
+            Log.BlockOver(logger, stopwatch.ElapsedMilliseconds);
             return Results.Ok(Answer(context));
         });
 
@@ -74,9 +79,12 @@ internal static class FaultEndpoints
             {
                 return problem!;
             }
-            return MemoryLeak.TryLeak(megabytes, MaxLeakTotalMb) is { } total
-                ? Results.Ok(new LeakAnswer(worker.WorkerId, Environment.ProcessId, total))
-                : FaultQuery.BadRequest($"mb={megabytes} would keep more than {MaxLeakTotalMb} MB in all (this process keeps {MemoryLeak.KeptMegabytes} MB)");
+            if (MemoryLeak.TryLeak(megabytes, MaxLeakTotalMb) is { } total)
+            {
+                Log.Leaked(logger, megabytes, total);
+                return Results.Ok(new LeakAnswer(worker.WorkerId, Environment.ProcessId, total));
+            }
+            return FaultQuery.BadRequest($"mb={megabytes} would keep more than {MaxLeakTotalMb} MB in all (this process keeps {MemoryLeak.KeptMegabytes} MB)");
         });
     }
 }

@@ -31,7 +31,9 @@ internal static class ThreadPoolStarvation
     private static readonly Lock Gate = new();
 
     /// <summary>Blocks the calling thread and every thread-pool thread for <paramref name="duration"/>.</summary>
-    public static void Block(TimeSpan duration)
+    /// <param name="duration">How long nothing runs; the caller's thread returns after it.</param>
+    /// <param name="blocked">Called once the block is in place, just before the calling thread waits too.</param>
+    public static void Block(TimeSpan duration, Action? blocked = null)
     {
         // One block at a time: overlapping ones would save and restore each other's maximum.
         lock (Gate)
@@ -50,6 +52,7 @@ internal static class ThreadPoolStarvation
                 {
                     ThreadPool.UnsafeQueueUserWorkItem(static d => SleepUntil(d), deadline, preferLocal: false);
                 }
+                blocked?.Invoke();
                 SleepUntil(deadline);
             }
             finally
