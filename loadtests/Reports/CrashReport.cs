@@ -64,8 +64,12 @@ internal sealed partial record CrashReport : IScenarioReport
         var failed = requests.Where(r => r.Outcome != RequestOutcome.Answered).Select(r =>
         {
             var owner = Owner(r);
+            // In flight: sent, and its connection died before the answer came, which was still
+            // awaited when /crash was sent. Not "sent before /crash failed": a dying process closes
+            // its sockets one by one (the kernel may pause between them on a busy machine), so a
+            // request can reach a connection of the dying worker after /crash's own has closed.
             return new FailedRequestRow(r.Connection, owner?.Worker, owner?.Pid, r.Kind, r.Path, r.StartMs, r.DurationMs, r.Outcome,
-                r.StartMs <= crash.EndMs && r.EndMs >= crash.StartMs, r.Error);
+                r.Outcome == RequestOutcome.Lost && r.EndMs >= crash.StartMs, r.Error);
         }).ToList();
         var rows = requests.Select(r => (Request: r, Owner: Owner(r))).Where(x => x.Owner is not null)
             .GroupBy(x => x.Owner!.Value).OrderBy(g => g.Key.Worker).ThenBy(g => g.Key.Pid == crashedPid ? 0 : 1)
@@ -152,12 +156,12 @@ internal sealed partial record CrashReport : IScenarioReport
         }
         slow.WriteTo(writer);
         writer.WriteLine();
-        writer.WriteLine($"failed requests ({Failed.Count}):");
-        var failed = new TextTable("connection", "owner", "kind", "path", "sent at", "in flight", "error");
+        writer.WriteLine($"failed requests ({Failed.Count}; in flight: sent, then its connection died before the answer):");
+        var failed = new TextTable("connection", "owner", "kind", "path", "sent (vs /crash)", "in flight", "error");
         foreach (var f in Failed)
         {
             failed.Add($"#{f.Connection}", f.Owner is { } o ? $"worker {o} (pid {f.OwnerPid})" : "-", f.Kind.ToString().ToLowerInvariant(), f.Path,
-                string.Create(CultureInfo.InvariantCulture, $"{f.StartMs / 1000:0.000} s"), f.InFlight ? "yes" : "no", f.Error ?? "");
+                string.Create(CultureInfo.InvariantCulture, $"{f.StartMs - CrashSentMs:+0;-0} ms"), f.InFlight ? "yes" : "no", f.Error ?? "");
         }
         failed.WriteTo(writer);
         writer.WriteLine();

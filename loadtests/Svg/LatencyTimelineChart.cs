@@ -12,7 +12,7 @@ namespace ClusterHost.LoadTests.Svg;
 /// </summary>
 internal static class LatencyTimelineChart
 {
-    public const int Width = 960;
+    public const int Width = 1000;
     public const int Height = 540;
 
     /// <summary>Colours for workers 0, 1, 2 ... (Tableau 10), repeated past ten.</summary>
@@ -20,7 +20,7 @@ internal static class LatencyTimelineChart
         ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#d62728"];
 
     private const double Left = 72;
-    private const double Right = Width - 215;
+    private const double Right = Width - 240;
     private const double Top = 78;
     private const double Bottom = Height - 52;
 
@@ -104,7 +104,7 @@ internal static class LatencyTimelineChart
         }
 
         // Legend.
-        var legendX = Right + 20;
+        var legendX = Right + 18;
         var legendY = Top + 8;
         svg.Text(legendX, legendY, report.Sticky ? "connections owned by" : "requests answered by", size: 12, bold: true);
         foreach (var row in report.Rows)
@@ -112,7 +112,7 @@ internal static class LatencyTimelineChart
             legendY += 22;
             svg.Rect(legendX, legendY - 10, 18, 10, Color(row.Worker));
             var label = $"worker {row.Worker}" + (report.Sticky ? $": {row.Connections} conn." : "") + (row.Worker == report.BlockedWorker ? ", blocked" : "");
-            svg.Text(legendX + 26, legendY, label, size: 12, bold: row.Worker == report.BlockedWorker);
+            svg.Text(legendX + 26, legendY, label, size: 11.5, bold: row.Worker == report.BlockedWorker);
         }
         legendY += 30;
         svg.Rect(legendX, legendY - 10, 18, 10, "#d62728", opacity: 0.15);

@@ -61,6 +61,31 @@ public sealed class CrashReportTests
     }
 
     [Fact]
+    public void Compute_RequestLostOnTheDyingWorkerAfterCrashFailed_CountsAsInFlight()
+    {
+        // A dying process closes its sockets one by one: a request can still reach one of them.
+        var requests = Run();
+        requests.Remove(requests.Single(r => r.Connection == 2 && r.Outcome == RequestOutcome.Lost));
+        requests.Add(Lost(2, 2030, 10));
+
+        var report = CrashReport.Compute(Connections, requests, Crash, 1, 1001, ServedAgain, 2, "reuseport", []);
+
+        Assert.True(report.OnlyInFlightOnCrashedWorker);
+    }
+
+    [Fact]
+    public void Compute_TimedOutRequest_IsNotInFlight()
+    {
+        var requests = Run();
+        requests.Add(Lost(2, 2030, 10) with { Outcome = RequestOutcome.TimedOut });
+
+        var report = CrashReport.Compute(Connections, requests, Crash, 1, 1001, ServedAgain, 2, "reuseport", []);
+
+        Assert.False(report.OnlyInFlightOnCrashedWorker);
+        Assert.Contains(report.Failed, f => f.Outcome == RequestOutcome.TimedOut && !f.InFlight);
+    }
+
+    [Fact]
     public void Compute_SlotNeverServedAgain_SaysSo()
     {
         var report = CrashReport.Compute(Connections, Run(), Crash, 1, 1001, servedAgain: null, 2, "reuseport", []);
