@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using ClusterHost.LoadTests.Cli;
 using ClusterHost.LoadTests.Cluster;
 using ClusterHost.LoadTests.Scenarios;
+using ClusterHost.LoadTests.Svg;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.LoadTests;
@@ -58,7 +60,7 @@ internal static class RunnerApp
             .ToList();
         try
         {
-            return await RunScenarioAsync(options, logger, output, error, interrupted.Token);
+            return await RunScenarioAsync(options, logger, output, interrupted.Token);
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
         {
@@ -75,7 +77,7 @@ internal static class RunnerApp
         }
     }
 
-    private static async Task<int> RunScenarioAsync(RunnerOptions options, ILogger logger, TextWriter output, TextWriter error, CancellationToken abort)
+    private static async Task<int> RunScenarioAsync(RunnerOptions options, ILogger logger, TextWriter output, CancellationToken abort)
     {
         LocalCluster? cluster = null;
         try
@@ -104,21 +106,17 @@ internal static class RunnerApp
             output.WriteLine();
             result.Report.WriteTo(output);
             output.Flush();
+            if (result.BlockedWorker is { } blocked)
+            {
+                await WriteFileAsync(options.SvgPath, "the latency timeline", logger, abort, (stream, token) =>
+                    stream.WriteAsync(Encoding.UTF8.GetBytes(LatencyTimelineChart.Render(blocked, result.Requests)), token).AsTask());
+            }
             if (options.JsonPath is { } jsonPath)
             {
-                var path = Path.GetFullPath(jsonPath);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await using var file = File.Create(path);
-                await JsonSerializer.SerializeAsync(file, result, RunnerJsonContext.Default.ScenarioResult, abort);
-                Log.FileWritten(logger, "the raw results", path);
+                await WriteFileAsync(jsonPath, "the raw results", logger, abort, (stream, token) =>
+                    JsonSerializer.SerializeAsync(stream, result, RunnerJsonContext.Default.ScenarioResult, token));
             }
             return RunnerExitCodes.Success;
-        }
-        catch (IOException e) when (e is not EndOfStreamException)
-        {
-            // Writing a result file failed; the cluster is stopped all the same.
-            error.WriteLine($"loadtests: {e.Message}");
-            return RunnerExitCodes.Failed;
         }
         finally
         {
@@ -127,5 +125,22 @@ internal static class RunnerApp
                 await cluster.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Writes a result file (creating its folder); a failure is a <see cref="ScenarioException"/> naming the file.</summary>
+    private static async Task WriteFileAsync(string path, string what, ILogger logger, CancellationToken abort, Func<Stream, CancellationToken, Task> write)
+    {
+        var fullPath = Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            await using var file = File.Create(fullPath);
+            await write(file, abort);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException($"cannot write {what} to {fullPath}: {e.Message}");
+        }
+        Log.FileWritten(logger, what, fullPath);
     }
 }

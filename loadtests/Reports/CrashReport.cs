@@ -32,7 +32,7 @@ internal sealed partial record CrashReport : IScenarioReport
 
     public required IReadOnlyList<WorkerProcessRow> Rows { get; init; }
 
-    /// <summary>Every request that failed, <c>/crash</c> itself included.</summary>
+    /// <summary>Every request that failed (not answered with 2xx), <c>/crash</c> itself included.</summary>
     public required IReadOnlyList<FailedRequestRow> Failed { get; init; }
 
     /// <summary>The slow requests kept in flight on every worker when the crash came.</summary>
@@ -61,15 +61,15 @@ internal sealed partial record CrashReport : IScenarioReport
         (int Worker, int Pid)? Owner(RequestRecord r) =>
             r.Worker is { } w && r.Pid is { } p ? (w, p) : owners.TryGetValue(r.Connection, out var o) ? o : null;
 
-        var failed = requests.Where(r => r.Outcome != RequestOutcome.Answered).Select(r =>
+        var failed = requests.Where(r => !r.Succeeded).Select(r =>
         {
             var owner = Owner(r);
-            // In flight: sent, and its connection died before the answer came, which was still
-            // awaited when /crash was sent. Not "sent before /crash failed": a dying process closes
+            // In flight: sent, and its connection died before the answer came (or, behind a proxy,
+            // a gateway error answered it), which was still awaited when /crash was sent. Not "sent before /crash failed": a dying process closes
             // its sockets one by one (the kernel may pause between them on a busy machine), so a
             // request can reach a connection of the dying worker after /crash's own has closed.
             return new FailedRequestRow(r.Connection, owner?.Worker, owner?.Pid, r.Kind, r.Path, r.StartMs, r.DurationMs, r.Outcome,
-                r.Outcome == RequestOutcome.Lost && r.EndMs >= crash.StartMs, r.Error);
+                (r.Outcome == RequestOutcome.Lost || r.Status is 502 or 503 or 504) && r.EndMs >= crash.StartMs, r.Error ?? $"HTTP {r.Status}");
         }).ToList();
         var rows = requests.Select(r => (Request: r, Owner: Owner(r))).Where(x => x.Owner is not null)
             .GroupBy(x => x.Owner!.Value).OrderBy(g => g.Key.Worker).ThenBy(g => g.Key.Pid == crashedPid ? 0 : 1)

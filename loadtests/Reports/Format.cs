@@ -8,7 +8,7 @@ internal static class Format
     /// <summary>"0.4 ms", "4.2 ms", "38 ms", "2.0 s".</summary>
     public static string Duration(double milliseconds) => milliseconds switch
     {
-        >= 1000 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000:0.0} s"),
+        >= 999.5 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000:0.0} s"),
         >= 10 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds:0} ms"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{milliseconds:0.0} ms"),
     };

@@ -1,14 +1,13 @@
 using System.Globalization;
 using ClusterHost.LoadTests.Load;
 using ClusterHost.LoadTests.Reports;
-using ClusterHost.LoadTests.Svg;
 
 namespace ClusterHost.LoadTests.Scenarios;
 
 /// <summary>
 /// Load on keep-alive connections owned by every worker; after a second of warm-up one worker
 /// is blocked (<c>/block</c>, sent on a connection of its own) for T seconds; the load runs on
-/// a second past the block. Writes the report and the SVG timeline.
+/// a second past the block.
 /// </summary>
 internal sealed class BlockedWorkerScenario : IScenario
 {
@@ -27,7 +26,16 @@ internal sealed class BlockedWorkerScenario : IScenario
 
         var connections = await LoadSetup.OpenLoadConnectionsAsync(context, client, abort);
         var victim = LoadSetup.ChooseVictim(connections, options.Victim);
-        var owned = await LoadSetup.FindConnectionToAsync(client, victim, "block", abort);
+        OwnedConnection owned;
+        try
+        {
+            owned = await LoadSetup.FindConnectionToAsync(client, victim, "block", abort);
+        }
+        catch
+        {
+            LoadSetup.Dispose(connections);
+            throw;
+        }
         using var control = owned.Connection;
 
         using var stop = new CancellationTokenSource();
@@ -53,10 +61,6 @@ internal sealed class BlockedWorkerScenario : IScenario
 
         var requests = recorder.Requests;
         var report = BlockedWorkerReport.Compute(requests, block, blockMs, options.ThinkMs, context.Target.Workers, context.Target.Mode);
-        var svgPath = Path.GetFullPath(options.SvgPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(svgPath)!);
-        await File.WriteAllTextAsync(svgPath, LatencyTimelineChart.Render(report, requests), abort);
-        Log.FileWritten(context.Logger, "the latency timeline", svgPath);
         return new ScenarioResult
         {
             Scenario = "blocked-worker",

@@ -35,11 +35,20 @@ internal sealed class CrashScenario : IScenario
         var connections = await LoadSetup.OpenLoadConnectionsAsync(context, client, abort);
         var victim = LoadSetup.ChooseVictim(connections, context.Options.Victim);
         var slowTargets = new List<OwnedConnection>();
-        foreach (var worker in connections.Select(c => c.Worker).Distinct().Order())
+        OwnedConnection crashTarget;
+        try
         {
-            slowTargets.Add(await LoadSetup.FindConnectionToAsync(client, worker, "slow", abort));
+            foreach (var worker in connections.Select(c => c.Worker).Distinct().Order())
+            {
+                slowTargets.Add(await LoadSetup.FindConnectionToAsync(client, worker, "slow", abort));
+            }
+            crashTarget = await LoadSetup.FindConnectionToAsync(client, victim, "crash", abort);
         }
-        var crashTarget = await LoadSetup.FindConnectionToAsync(client, victim, "crash", abort);
+        catch
+        {
+            LoadSetup.Dispose([.. connections, .. slowTargets]);
+            throw;
+        }
 
         using var stop = new CancellationTokenSource();
         var think = TimeSpan.FromMilliseconds(context.Options.ThinkMs);
@@ -47,6 +56,7 @@ internal sealed class CrashScenario : IScenario
         var slow = new List<Task<RequestRecord>>();
         RequestRecord crash;
         RequestRecord? servedAgain;
+        var crashed = (Worker: victim, Pid: crashTarget.Pid);
         try
         {
             await Task.Delay(WarmUp, context.TimeProvider, abort);
@@ -55,18 +65,24 @@ internal sealed class CrashScenario : IScenario
             Log.SlowRequestsSent(context.Logger, slow.Count, SlowRequestMs);
             await Task.Delay(CrashAfter, context.TimeProvider, abort);
 
+            // Which process serves each slot now: the crashed one is the slot whose process changes.
+            var pidsBefore = recorder.Requests.Where(r => r is { Succeeded: true, Worker: not null, Pid: not null })
+                .GroupBy(r => r.Worker!.Value).ToDictionary(g => g.Key, g => g.Last().Pid!.Value);
             Log.Crashing(context.Logger, victim, crashTarget.Pid, crashTarget.Connection.Id);
             crash = await client.SendAsync(crashTarget.Connection, "/crash", RequestKind.Crash, abort);
-            if (crash.Outcome == RequestOutcome.Answered)
+            // A worker's death shows as a lost connection, or as a gateway error from a proxy in front.
+            if (crash.Outcome == RequestOutcome.Answered && crash.Status is not (502 or 503 or 504))
             {
                 throw LoadSetup.Unexpected(crash);
             }
-            Log.CrashSeen(context.Logger, victim, (long)crash.DurationMs, crash.Error ?? "");
+            Log.CrashSeen(context.Logger, victim, (long)crash.DurationMs, crash.Error ?? $"HTTP {crash.Status}");
 
-            servedAgain = await ProbeUntilServedAsync(context, client, victim, crashTarget.Pid, abort);
-            if (servedAgain is { Pid: { } newPid })
+            servedAgain = await ProbeUntilReplacedAsync(context, client, pidsBefore, abort);
+            if (servedAgain is { Worker: { } slot, Pid: { } newPid })
             {
-                Log.ServedAgain(context.Logger, victim, newPid, (long)(servedAgain.EndMs - crash.EndMs));
+                // In a connection-level mode this is the victim; behind a proxy, whichever worker /crash reached.
+                crashed = (slot, pidsBefore[slot]);
+                Log.ServedAgain(context.Logger, slot, newPid, (long)(servedAgain.EndMs - crash.EndMs));
             }
             await Task.Delay(CoolDown, context.TimeProvider, abort);
             await Task.WhenAll(slow);
@@ -74,8 +90,7 @@ internal sealed class CrashScenario : IScenario
         finally
         {
             await LoadSetup.StopAsync(stop, lanes);
-            slowTargets.ForEach(t => t.Connection.Dispose());
-            crashTarget.Connection.Dispose();
+            LoadSetup.Dispose([.. slowTargets, crashTarget]);
         }
 
         var requests = recorder.Requests;
@@ -85,17 +100,19 @@ internal sealed class CrashScenario : IScenario
             Target = context.Target,
             Connections = recorder.Connections,
             Requests = requests,
-            Crash = CrashReport.Compute(recorder.Connections, requests, crash, victim, crashTarget.Pid, servedAgain,
+            Crash = CrashReport.Compute(recorder.Connections, requests, crash, crashed.Worker, crashed.Pid, servedAgain,
                 context.Target.Workers, context.Target.Mode, context.Target.PrimaryOutput()),
         };
     }
 
     /// <summary>
     /// Rounds of fresh connections (one per worker at once, so the kernel's hash is not what we
-    /// wait for) every <see cref="ProbeInterval"/>, until the slot's new process answers one;
-    /// null after <see cref="RecoveryTimeout"/>.
+    /// wait for) every <see cref="ProbeInterval"/>, until a slot answers from another process
+    /// than <paramref name="pidsBefore"/> says: the crashed slot, served again. Null after
+    /// <see cref="RecoveryTimeout"/>.
     /// </summary>
-    private static async Task<RequestRecord?> ProbeUntilServedAsync(ScenarioContext context, LoadClient client, int worker, int crashedPid, CancellationToken abort)
+    private static async Task<RequestRecord?> ProbeUntilReplacedAsync(
+        ScenarioContext context, LoadClient client, IReadOnlyDictionary<int, int> pidsBefore, CancellationToken abort)
     {
         var probesPerRound = Math.Clamp(context.Target.Workers ?? 4, 2, 8);
         var started = context.TimeProvider.GetTimestamp();
@@ -106,7 +123,9 @@ internal sealed class CrashScenario : IScenario
                 using var probe = await client.OpenAsync("recovery", RequestKind.Fresh, abort);
                 return probe is null ? null : await client.SendAsync(probe, "/", RequestKind.Fresh, abort);
             }));
-            if (round.Where(r => r is not null && r.Worker == worker && r.Pid != crashedPid).MinBy(r => r!.EndMs) is { } answer)
+            var replaced = round.OfType<RequestRecord>()
+                .Where(r => r is { Succeeded: true, Worker: { } w, Pid: { } p } && pidsBefore.TryGetValue(w, out var before) && before != p);
+            if (replaced.MinBy(r => r.EndMs) is { } answer)
             {
                 return answer;
             }

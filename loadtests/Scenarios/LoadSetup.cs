@@ -20,10 +20,7 @@ internal static class LoadSetup
             connections.GroupBy(c => c.Worker).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"worker {g.Key} owns {g.Count()}"))));
         if (connections.Select(c => c.Worker).Distinct().Count() < 2)
         {
-            foreach (var connection in connections)
-            {
-                connection.Connection.Dispose();
-            }
+            Dispose(connections);
             throw new ScenarioException(connections.Count == 0
                 ? $"no connection to {context.Target.Url} was answered"
                 : $"all {connections.Count} connections landed on worker {connections[0].Worker}; the scenario compares workers and needs at least two");
@@ -44,6 +41,14 @@ internal static class LoadSetup
     public static ScenarioException Unexpected(RequestRecord request) => request.Status == 404
         ? new ScenarioException($"{request.Path} answered 404: the target's fault endpoints are off (start its app with --SampleApp:EnableFaults=true)")
         : new ScenarioException($"{request.Path} did not do its job: {request.Outcome} {request.Status?.ToString(CultureInfo.InvariantCulture)} {request.Error}".TrimEnd());
+
+    public static void Dispose(IEnumerable<OwnedConnection> connections)
+    {
+        foreach (var connection in connections)
+        {
+            connection.Connection.Dispose();
+        }
+    }
 
     /// <summary>Stops the load lanes and waits for them.</summary>
     public static async Task StopAsync(CancellationTokenSource stop, IEnumerable<Task> lanes)
