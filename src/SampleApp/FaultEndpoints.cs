@@ -1,27 +1,90 @@
+using System.Diagnostics;
 using ClusterHost.Worker;
+using SampleApp.Faults;
 
 namespace SampleApp;
 
 /// <summary>
 /// Endpoints that misbehave on purpose, for demonstrations and tests. Mapped only when
-/// <c>SampleApp:EnableFaults=true</c>; otherwise they answer 404.
+/// <c>SampleApp:EnableFaults=true</c>; otherwise they answer 404. A missing or out-of-range
+/// value answers 400 with a one-line message.
 /// </summary>
 internal static class FaultEndpoints
 {
     /// <summary>Upper bound of <c>/delay?ms=</c>.</summary>
     public const int MaxDelayMs = 60_000;
 
+    /// <summary>Upper bound of <c>/cpu?ms=</c>.</summary>
+    public const int MaxCpuMs = 30_000;
+
+    /// <summary>Upper bound of <c>/block?ms=</c>.</summary>
+    public const int MaxBlockMs = 30_000;
+
+    /// <summary>Upper bound of <c>/leak?mb=</c>, per request.</summary>
+    public const int MaxLeakMb = 1024;
+
+    /// <summary>Upper bound of what <c>/leak</c> keeps in all, per process.</summary>
+    public const int MaxLeakTotalMb = 4096;
+
     public static void MapFaultEndpoints(this IEndpointRouteBuilder endpoints, ClusterWorkerInfo worker)
     {
+        WorkerAnswer Answer(HttpContext context) => new(worker.WorkerId, Environment.ProcessId, context.Connection.Id);
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("SampleApp.Faults");
+
         // An asynchronous wait: a slow request that holds no thread (a slow database call, say).
-        endpoints.MapGet("/delay", async (HttpContext context, int? ms, CancellationToken aborted) =>
+        endpoints.MapGet("/delay", async (HttpContext context, string? ms, CancellationToken aborted) =>
         {
-            if (ms is not { } delay || delay < 0 || delay > MaxDelayMs)
+            if (FaultQuery.Parse(ms, "ms", 0, MaxDelayMs, out var problem) is not { } delay)
             {
-                return Results.BadRequest($"ms must be a whole number from 0 to {MaxDelayMs}");
+                return problem!;
             }
             await Task.Delay(delay, aborted);
-            return Results.Ok(new WorkerAnswer(worker.WorkerId, Environment.ProcessId, context.Connection.Id));
+            return Results.Ok(Answer(context));
+        });
+
+        // CPU-bound work in this request only: one pool thread spins, the others serve on.
+        endpoints.MapGet("/cpu", (HttpContext context, string? ms) =>
+        {
+            if (FaultQuery.Parse(ms, "ms", 0, MaxCpuMs, out var problem) is not { } duration)
+            {
+                return problem!;
+            }
+            CpuBurner.Burn(TimeSpan.FromMilliseconds(duration));
+            return Results.Ok(Answer(context));
+        });
+
+        // The whole process stops serving, as a blocked event loop would: see ThreadPoolStarvation.
+        endpoints.MapGet("/block", (HttpContext context, string? ms) =>
+        {
+            if (FaultQuery.Parse(ms, "ms", 0, MaxBlockMs, out var problem) is not { } duration)
+            {
+                return problem!;
+            }
+            // The console logger writes from its own thread, so this line appears while the pool is starved.
+            var stopwatch = Stopwatch.StartNew();
+            ThreadPoolStarvation.Block(TimeSpan.FromMilliseconds(duration), () => Log.Blocking(logger, duration));
+            Log.BlockOver(logger, stopwatch.ElapsedMilliseconds);
+            return Results.Ok(Answer(context));
+        });
+
+        // An abnormal death: SIGABRT with a message and stack on stderr; no response, no cleanup.
+        endpoints.MapGet("/crash", () =>
+        {
+            Environment.FailFast($"SampleApp: /crash requested; worker {worker.WorkerId} (pid {Environment.ProcessId}) dies on purpose.");
+        });
+
+        endpoints.MapGet("/leak", (string? mb) =>
+        {
+            if (FaultQuery.Parse(mb, "mb", 1, MaxLeakMb, out var problem) is not { } megabytes)
+            {
+                return problem!;
+            }
+            if (MemoryLeak.TryLeak(megabytes, MaxLeakTotalMb) is { } total)
+            {
+                Log.Leaked(logger, megabytes, total);
+                return Results.Ok(new LeakAnswer(worker.WorkerId, Environment.ProcessId, total));
+            }
+            return FaultQuery.BadRequest($"mb={megabytes} would keep more than {MaxLeakTotalMb} MB in all (this process keeps {MemoryLeak.KeptMegabytes} MB)");
         });
     }
 }

@@ -47,6 +47,10 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
     public static ClusterProcess StartSampleAppAlone(ITestOutputHelper? output, params string[] args) =>
         Start(output, [TestPaths.SampleApp, .. args], null);
 
+    /// <summary>Starts the scenario runner (loadtests) with <paramref name="args"/>; it starts its own cluster unless given --url.</summary>
+    public static ClusterProcess StartLoadTests(ITestOutputHelper? output, params string[] args) =>
+        Start(output, [TestPaths.LoadTests, .. args], null);
+
     private static ClusterProcess Start(ITestOutputHelper? output, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var startInfo = new ProcessStartInfo(TestPaths.Dotnet)

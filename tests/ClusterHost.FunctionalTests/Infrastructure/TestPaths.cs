@@ -9,6 +9,10 @@ internal static class TestPaths
     public static string Primary { get; } = typeof(TestPaths).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PrimaryPath").Value!;
 
+    /// <summary>The scenario runner (loadtests), built beside the tests.</summary>
+    public static string LoadTests { get; } = typeof(TestPaths).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LoadTestsPath").Value!;
+
     public static string SampleApp { get; } = Path.Combine(Path.GetDirectoryName(Primary)!, "sample", "SampleApp.dll");
 
     public static string Dotnet { get; } = Path.Combine(

@@ -1,0 +1,61 @@
+namespace ClusterHost.LoadTests.Cli;
+
+/// <summary>
+/// What the runner does. Every setting has a default, stated here and in <c>--help</c>, and is
+/// checked by <see cref="RunnerOptionsValidator"/> before anything starts.
+/// </summary>
+internal sealed class RunnerOptions
+{
+    public const int MinWorkers = 2;
+    public const int MaxWorkers = 64;
+    public const int MaxConnections = 256;
+    public const int MaxRequests = 10_000;
+    public const double MinBlockSeconds = 0.5;
+    public const double MaxBlockSeconds = 30; // SampleApp's /block cap
+    public const int MaxThinkMs = 1000;
+
+    public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy"];
+    public static readonly IReadOnlyList<string> BalancePolicies = ["round-robin", "least-requests", "power-of-two", "random"];
+
+    public ScenarioKind Scenario { get; set; }
+
+    /// <summary>Balancing mode of the cluster the runner starts (<c>--mode</c>). Defaults to <c>reuseport</c>.</summary>
+    public string Mode { get; set; } = "reuseport";
+
+    /// <summary>Proxy mode's policy, passed on as <c>--balance</c>. Defaults to null: the primary's default.</summary>
+    public string? Balance { get; set; }
+
+    /// <summary>Workers of the cluster the runner starts. Defaults to the number of CPUs, at least 2.</summary>
+    public int Workers { get; set; } = Math.Max(MinWorkers, Environment.ProcessorCount);
+
+    /// <summary>A running cluster to target instead of starting one. Defaults to null: start one.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>Where to write the raw results as JSON. Defaults to null: not written.</summary>
+    public string? JsonPath { get; set; }
+
+    /// <summary>Where blocked-worker writes its timeline. Defaults to <c>loadtests/results/blocked-worker.svg</c>.</summary>
+    public string SvgPath { get; set; } = Path.Combine(BuildPaths.ResultsDirectory, "blocked-worker.svg");
+
+    /// <summary>Keep-alive connections. Defaults to null: 8 for stickiness, 4 per worker (at least 8) otherwise.</summary>
+    public int? Connections { get; set; }
+
+    /// <summary>Stickiness: requests per keep-alive connection. Defaults to 20.</summary>
+    public int Requests { get; set; } = 20;
+
+    /// <summary>Stickiness: fresh connections, one request each. Defaults to 40.</summary>
+    public int Fresh { get; set; } = 40;
+
+    /// <summary>Blocked-worker: how long the worker is blocked. Defaults to 3 s.</summary>
+    public double BlockSeconds { get; set; } = 3;
+
+    /// <summary>Blocked-worker and crash: pause between requests on one connection. Defaults to 20 ms.</summary>
+    public int ThinkMs { get; set; } = 20;
+
+    /// <summary>Blocked-worker and crash: the worker to block or crash. Defaults to null: the one owning most connections.</summary>
+    public int? Victim { get; set; }
+
+    /// <summary>The keep-alive connections to open when the cluster has <paramref name="workers"/> workers.</summary>
+    public int ConnectionsFor(int workers) =>
+        Connections ?? (Scenario == ScenarioKind.Stickiness ? 8 : Math.Max(8, 4 * workers));
+}

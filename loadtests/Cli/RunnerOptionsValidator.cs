@@ -1,0 +1,36 @@
+namespace ClusterHost.LoadTests.Cli;
+
+/// <summary>The checks that span switches: what fits the scenario, and what fits <c>--url</c>.</summary>
+internal static class RunnerOptionsValidator
+{
+    /// <summary>Adds every problem to <paramref name="errors"/>, without stopping at the first.</summary>
+    public static void Validate(RunnerOptions options, IReadOnlySet<string> given, ICollection<string> errors)
+    {
+        var scenario = ScenarioNames.ToName(options.Scenario);
+        foreach (var option in RunnerSwitches.All.Where(s => given.Contains(s.Name)))
+        {
+            if (option.Scenarios.Count > 0 && !option.Scenarios.Contains(options.Scenario))
+            {
+                errors.Add($"{option.Name} applies to {string.Join(" and ", option.Scenarios.Select(ScenarioNames.ToName))}, not {scenario}");
+            }
+        }
+        if (options.Url is not null)
+        {
+            foreach (var name in new[] { "--mode", "--workers", "--balance" }.Where(given.Contains))
+            {
+                errors.Add($"{name} configures the cluster the runner starts; it cannot be combined with --url");
+            }
+        }
+        else
+        {
+            if (options.Balance is not null && options.Mode != "proxy")
+            {
+                errors.Add("--balance applies to --mode proxy only");
+            }
+            if (options.Victim is { } victim && victim >= options.Workers)
+            {
+                errors.Add($"--victim must be a worker of the cluster, 0 to {options.Workers - 1} (got {victim})");
+            }
+        }
+    }
+}

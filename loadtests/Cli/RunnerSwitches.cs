@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net;
+
+namespace ClusterHost.LoadTests.Cli;
+
+/// <summary>Every switch of the runner, in the order <c>--help</c> lists them.</summary>
+internal static class RunnerSwitches
+{
+    private static readonly ScenarioKind[] Any = [];
+    private static readonly ScenarioKind[] LoadScenarios = [ScenarioKind.BlockedWorker, ScenarioKind.Crash];
+
+    public static readonly IReadOnlyList<RunnerSwitch> All =
+    [
+        new("--mode", "MODE", "balancing mode of the cluster the runner starts: reuseport or proxy (default reuseport)", Any,
+            (o, v) => OneOf(v, RunnerOptions.Modes, x => o.Mode = x)),
+        new("--balance", "POLICY", "proxy mode's policy, passed to the primary: round-robin, least-requests, power-of-two, random (default: the primary's)", Any,
+            (o, v) => OneOf(v, RunnerOptions.BalancePolicies, x => o.Balance = x)),
+        new("--workers", "N", $"workers of the cluster the runner starts, {RunnerOptions.MinWorkers} to {RunnerOptions.MaxWorkers} (default: CPUs, at least 2)", Any,
+            (o, v) => Int(v, RunnerOptions.MinWorkers, RunnerOptions.MaxWorkers, x => o.Workers = x)),
+        new("--url", "URL", "target a running cluster at this loopback URL instead of starting one (its app needs --SampleApp:EnableFaults=true)", Any,
+            (o, v) => LoopbackUrl(v, x => o.Url = x)),
+        new("--json", "FILE", "also write the raw results (every request) as JSON", Any,
+            (o, v) => NotEmpty(v, x => o.JsonPath = x)),
+        new("--connections", "N", $"keep-alive connections, 1 to {RunnerOptions.MaxConnections} (default: 8 for stickiness, else 4 per worker, at least 8)", Any,
+            (o, v) => Int(v, 1, RunnerOptions.MaxConnections, x => o.Connections = x)),
+        new("--requests", "N", $"requests per keep-alive connection, 1 to {RunnerOptions.MaxRequests} (default 20)", [ScenarioKind.Stickiness],
+            (o, v) => Int(v, 1, RunnerOptions.MaxRequests, x => o.Requests = x)),
+        new("--fresh", "N", $"fresh connections, one request each, 1 to {RunnerOptions.MaxRequests} (default 40)", [ScenarioKind.Stickiness],
+            (o, v) => Int(v, 1, RunnerOptions.MaxRequests, x => o.Fresh = x)),
+        new("--block-seconds", "S", $"how long the worker is blocked, {RunnerOptions.MinBlockSeconds} to {RunnerOptions.MaxBlockSeconds} (default 3)", [ScenarioKind.BlockedWorker],
+            (o, v) => Seconds(v, RunnerOptions.MinBlockSeconds, RunnerOptions.MaxBlockSeconds, x => o.BlockSeconds = x)),
+        new("--svg", "FILE", "where to write the latency timeline (default loadtests/results/blocked-worker.svg)", [ScenarioKind.BlockedWorker],
+            (o, v) => NotEmpty(v, x => o.SvgPath = x)),
+        new("--think-ms", "MS", $"pause between requests on one connection, 0 to {RunnerOptions.MaxThinkMs} (default 20)", LoadScenarios,
+            (o, v) => Int(v, 0, RunnerOptions.MaxThinkMs, x => o.ThinkMs = x)),
+        new("--victim", "W", "the worker to block or crash (default: the one owning most connections)", LoadScenarios,
+            (o, v) => Int(v, 0, RunnerOptions.MaxWorkers - 1, x => o.Victim = x)),
+    ];
+
+    public static RunnerSwitch? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static string? Int(string text, int min, int max, Action<int> set)
+    {
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return "must be a whole number";
+        }
+        if (value < min || value > max)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"must be from {min} to {max}");
+        }
+        set(value);
+        return null;
+    }
+
+    private static string? Seconds(string text, double min, double max, Action<double> set)
+    {
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"must be a number of seconds from {min} to {max}");
+        }
+        set(value);
+        return null;
+    }
+
+    private static string? OneOf(string text, IReadOnlyList<string> allowed, Action<string> set)
+    {
+        var match = allowed.FirstOrDefault(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            return $"must be one of {string.Join(", ", allowed)}";
+        }
+        set(match);
+        return null;
+    }
+
+    private static string? NotEmpty(string text, Action<string> set)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "must name a file";
+        }
+        set(text);
+        return null;
+    }
+
+    private static string? LoopbackUrl(string text, Action<Uri> set)
+    {
+        // Loopback only: the scenarios block and crash workers on purpose.
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
+            || url.AbsolutePath != "/" || !string.IsNullOrEmpty(url.Query)
+            || !(url.IsLoopback && (url.Host == "localhost" || IPAddress.TryParse(url.Host.Trim('[', ']'), out _))))
+        {
+            return "must be http://127.0.0.1:PORT, http://[::1]:PORT or http://localhost:PORT (loopback only, no path)";
+        }
+        set(url);
+        return null;
+    }
+}

@@ -1,0 +1,14 @@
+namespace ClusterHost.LoadTests.Cli;
+
+/// <summary>The scenarios the runner knows.</summary>
+internal enum ScenarioKind
+{
+    /// <summary>Keep-alive connections stay on one worker; fresh connections spread.</summary>
+    Stickiness,
+
+    /// <summary>One blocked worker stalls its own connections and nothing else.</summary>
+    BlockedWorker,
+
+    /// <summary>A crashed worker loses only its in-flight requests and is replaced.</summary>
+    Crash,
+}

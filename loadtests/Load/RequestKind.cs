@@ -1,0 +1,23 @@
+namespace ClusterHost.LoadTests.Load;
+
+/// <summary>Why the runner sent a request.</summary>
+internal enum RequestKind
+{
+    /// <summary>The first request on a new keep-alive connection: learns which worker owns it.</summary>
+    Probe,
+
+    /// <summary>Background load: <c>GET /</c> in a loop on a keep-alive connection.</summary>
+    Load,
+
+    /// <summary>One request on a fresh connection.</summary>
+    Fresh,
+
+    /// <summary>A slow request (<c>/delay</c>) kept in flight on purpose.</summary>
+    Slow,
+
+    /// <summary>The request that blocks a worker (<c>/block</c>).</summary>
+    Block,
+
+    /// <summary>The request that crashes a worker (<c>/crash</c>).</summary>
+    Crash,
+}

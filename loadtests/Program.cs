@@ -1,0 +1,3 @@
+using ClusterHost.LoadTests;
+
+return await RunnerApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
