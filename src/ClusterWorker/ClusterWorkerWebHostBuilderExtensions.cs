@@ -19,6 +19,8 @@ public static class ClusterWorkerWebHostBuilderExtensions
     /// SO_REUSEPORT, or a private socket), replacing the app's own URLs; the primary hears
     /// "ready" only once Kestrel listens; the process drains when the primary asks, ignores
     /// SIGINT (the primary coordinates Ctrl+C), and exits within 5 s when the primary is gone.
+    /// Ahead of the app's pipeline it answers the health probe <c>/_clusterhost/health</c> and,
+    /// behind the primary's proxy, applies <c>X-Forwarded-For/-Proto/-Host</c>.
     /// </remarks>
     public static WebApplicationBuilder UseClusterWorker(this WebApplicationBuilder builder)
     {
@@ -62,6 +64,8 @@ public static class ClusterWorkerWebHostBuilderExtensions
             services.AddHostedService<PrimaryConnectionService>();
             services.AddSingleton<RequestCounter>();
             services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());
+            // First, so that it wraps the app's and the framework's own startup filters.
+            services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ClusterWorkerStartupFilter>());
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
         });
         return builder;
