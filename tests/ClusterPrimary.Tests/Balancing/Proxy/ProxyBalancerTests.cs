@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using ClusterHost.Control;
+using ClusterHost.Primary.Balancing.Proxy;
+using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Supervision;
+
+namespace ClusterHost.Primary.Tests.Balancing.Proxy;
+
+public sealed class ProxyBalancerTests
+{
+    private static ClusterConfig Config(string urls, ProxyTransport transport = ProxyTransport.Unix) => new()
+    {
+        Workers = 2,
+        Urls = ListenUrlParser.Parse(urls, new List<string>()),
+        Mode = BalancingMode.Proxy,
+        ProxyTransport = transport,
+        AppPath = "/app/App.dll",
+        ShutdownTimeout = TimeSpan.FromSeconds(5),
+        StartTimeout = TimeSpan.FromSeconds(30),
+        MaxRestarts = 5,
+    };
+
+    [Fact]
+    public async Task Prepare_ServesThePublicPort_WithNoWorkerYet_As503()
+    {
+        var balancer = new ProxyBalancer(Config("http://127.0.0.1:0"), TimeProvider.System);
+        string directory;
+        await using (balancer)
+        {
+            balancer.Prepare();
+            var url = new Uri(Assert.Single(balancer.Urls));
+            Assert.NotEqual(0, url.Port);
+            directory = ((UnixWorkerEndpoints)balancer.Workers).Directory;
+            Assert.True(Directory.Exists(directory));
+
+            using var client = new HttpClient();
+            using var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.False(response.Headers.Contains("Server"));
+        }
+
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public async Task WorkerLifecycle_DrivesTheRotation()
+    {
+        await using var balancer = new ProxyBalancer(Config("http://127.0.0.1:0", ProxyTransport.Tcp), TimeProvider.System);
+        balancer.Prepare();
+        var environment = new Dictionary<string, string?>();
+
+        balancer.ConfigureWorker(new WorkerInstance(0, 1), environment);
+        Assert.Equal(WorkerListenModes.Tcp, environment[WorkerEnvironmentVariables.ListenMode]);
+        Assert.Empty(balancer.InRotation);
+        balancer.WorkerReady(new WorkerInstance(0, 1));
+        Assert.Equal("w0-1", Assert.Single(balancer.InRotation).DestinationId);
+        balancer.WorkerLeaving(new WorkerInstance(0, 1));
+        Assert.Empty(balancer.InRotation);
+        balancer.ConfigureWorker(new WorkerInstance(0, 2), environment);
+        balancer.WorkerReady(new WorkerInstance(0, 2));
+        Assert.Equal("w0-2", Assert.Single(balancer.InRotation).DestinationId);
+
+        await balancer.StopAcceptingAsync(CancellationToken.None);
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var refused = Assert.Throws<SocketException>(() => probe.Connect(IPEndPoint.Parse(new Uri(balancer.Urls[0]).Authority)));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task Prepare_PortInUse_IsOneLineAndExitCodeOne()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        await using var balancer = new ProxyBalancer(Config($"http://127.0.0.1:{port}"), TimeProvider.System);
+
+        var error = Assert.Throws<ClusterStartupException>(balancer.Prepare);
+
+        Assert.Equal(1, error.ExitCode);
+        Assert.Equal($"http://127.0.0.1:{port} (127.0.0.1:{port}) is already in use by another program; stop it or choose another port with --urls", error.Message);
+    }
+
+    [Fact]
+    public async Task Prepare_LocalhostPortZero_BindsBothLoopbacksOnOnePort()
+    {
+        await using var balancer = new ProxyBalancer(Config("http://localhost:0"), TimeProvider.System);
+        balancer.Prepare();
+        var port = new Uri(Assert.Single(balancer.Urls)).Port;
+
+        foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+        {
+            using var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(new IPEndPoint(address, port));
+        }
+    }
+}
