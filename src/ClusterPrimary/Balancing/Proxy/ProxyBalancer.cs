@@ -33,6 +33,9 @@ internal sealed class ProxyBalancer(ClusterConfig config, TimeProvider time) : I
     /// <summary>Where the workers listen; valid after <see cref="Prepare"/>.</summary>
     internal IWorkerEndpoints Workers => _workers ?? throw new InvalidOperationException("Prepare() first.");
 
+    /// <summary>The front's services (YARP's state among them); valid after <see cref="Prepare"/>.</summary>
+    internal IServiceProvider FrontServices => _front?.Services ?? throw new InvalidOperationException("Prepare() first.");
+
     /// <summary>The workers YARP now routes to, by slot.</summary>
     internal IReadOnlyList<WorkerDestination> InRotation => _rotation.Current;
 

@@ -4,6 +4,13 @@ using ClusterHost.Control;
 using ClusterHost.Primary.Balancing.Proxy;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace ClusterHost.Primary.Tests.Balancing.Proxy;
 
@@ -65,6 +72,47 @@ public sealed class ProxyBalancerTests
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var refused = Assert.Throws<SocketException>(() => probe.Connect(IPEndPoint.Parse(new Uri(balancer.Urls[0]).Authority)));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task WorkerThatRefusesConnections_RequestsAreRetriedOnTheOther_AndItIsMarkedUnhealthy()
+    {
+        await using var balancer = new ProxyBalancer(Config("http://127.0.0.1:0"), TimeProvider.System);
+        balancer.Prepare();
+        var dead = new Dictionary<string, string?>();
+        var live = new Dictionary<string, string?>();
+        balancer.ConfigureWorker(new WorkerInstance(0, 1), dead);
+        balancer.ConfigureWorker(new WorkerInstance(1, 1), live);
+        // What a SIGKILLed worker leaves: its socket file, with nobody listening (ECONNREFUSED).
+        using var leftover = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        leftover.Bind(new UnixDomainSocketEndPoint(dead[WorkerEnvironmentVariables.Listen]!));
+        await using var worker = await StartFakeWorkerAsync(live[WorkerEnvironmentVariables.Listen]!, "worker 1");
+        balancer.WorkerReady(new WorkerInstance(0, 1));
+        balancer.WorkerReady(new WorkerInstance(1, 1));
+
+        using var client = new HttpClient { BaseAddress = new Uri(balancer.Urls[0]) };
+        var answers = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            answers.Add(await client.GetStringAsync("/"));
+        }
+
+        Assert.All(answers, a => Assert.Equal("worker 1", a));
+        Assert.True(balancer.FrontServices.GetRequiredService<IProxyStateLookup>().TryGetCluster(ProxyConfigFactory.ClusterId, out var cluster));
+        Assert.Equal(DestinationHealth.Unhealthy, cluster.Destinations["w0-1"].Health.Passive);
+        Assert.NotEqual(DestinationHealth.Unhealthy, cluster.Destinations["w1-1"].Health.Passive);
+    }
+
+    private static async Task<WebApplication> StartFakeWorkerAsync(string socketPath, string answer)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath));
+        var app = builder.Build();
+        app.MapGet("/", () => answer);
+        app.MapGet(WorkerHealthEndpoint.Path, () => "Healthy");
+        await app.StartAsync();
+        return app;
     }
 
     [Fact]
