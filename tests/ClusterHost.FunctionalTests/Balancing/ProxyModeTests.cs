@@ -50,6 +50,13 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
             Timeout = ClusterProcess.Patience,
         };
 
+    /// <summary>SIGTERM, so the primary removes its runtime directory (a kill leaves it to the next primary's sweep).</summary>
+    private static async Task StopAsync(ClusterProcess primary)
+    {
+        primary.Signal(Signals.SIGTERM);
+        Assert.Equal(0, await primary.WaitForExitAsync());
+    }
+
     private static Task<Match> InRotationAsync(ClusterProcess primary, int workerId, int after = 0) =>
         primary.WaitForLineAsync(new Regex($@"Proxy: worker {workerId} in rotation as (w{workerId}-\d+)"), after: after);
 
@@ -80,6 +87,7 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
             // Keep-alive on the workers' side too: the proxy reuses its connection to each worker.
             Assert.InRange(worker.Select(a => a.Connection).Distinct().Count(), 1, 2);
         });
+        await StopAsync(primary);
     }
 
     // Acceptance 2.
@@ -143,6 +151,7 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
         Assert.DoesNotContain(killed, answeredBy);
         Assert.All(answeredBy, pid => Assert.True(pid == survivor || pid == replacement, $"answered by pid {pid}"));
         Assert.True(replacementServed, "the replacement worker received no traffic within 100 requests after it was ready");
+        await StopAsync(primary);
     }
 
     // Acceptance 3, and the forwarded headers.
@@ -182,6 +191,7 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
         var headers = echo.RootElement.GetProperty("headers");
         Assert.Equal("http", headers.GetProperty("X-Original-Proto").GetString());
         Assert.Equal(url.Authority, headers.GetProperty("X-Original-Host").GetString());
+        await StopAsync(primary);
     }
 
     private static async Task<byte[]> ReceiveMessageAsync(ClientWebSocket socket, WebSocketMessageType expectedType)
@@ -221,6 +231,7 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
 
         output.WriteLine($"busy worker {busy}; quick requests went to workers {string.Join("", quick.Select(a => a.Worker))}");
         Assert.All(quick, a => Assert.NotEqual(busy, a.Worker));
+        await StopAsync(primary);
     }
 
     // Acceptance 5.
@@ -270,6 +281,33 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
             await Task.Delay(20);
         }
         throw new TimeoutException($"the front still accepted connections {timeout} after SIGTERM");
+    }
+
+    // YARP's configuration follows replacements: the new worker joins before the old one leaves.
+    [Fact]
+    public async Task Sighup_UnderLoad_ReplacesEveryWorkerBehindTheFront_WithNoFailedRequest()
+    {
+        await using var primary = StartProxy();
+        var (url, oldPids) = await primary.WaitForReadyAsync();
+        await using var load = LoadGenerator.Start(url, keepAliveClients: 4, freshConnectionClients: 4);
+        await load.WaitForSuccessesAsync(200);
+
+        var before = primary.Lines.Count;
+        primary.Signal(Signals.SIGHUP);
+        await primary.WaitForLineAsync(new Regex("Reload finished: 2 workers replaced"), after: before);
+        var atReload = load.Succeeded;
+        await load.WaitForSuccessesAsync(200);
+        await load.StopAsync();
+
+        output.WriteLine($"requests: {load.Succeeded} ok ({load.Succeeded - atReload} after the reload), {load.Failures.Count} failed");
+        Assert.Empty(load.Failures);
+        var newPids = Regex.Matches(string.Join('\n', primary.Lines.Skip(before)), @"replacing pid \d+ with pid (\d+)")
+            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, newPids.Length);
+        Assert.All(oldPids, pid => Assert.False(ProcessTable.IsAlive(pid)));
+        Assert.All(newPids, pid => Assert.True(load.ByPid.ContainsKey(pid), $"new worker {pid} served nothing"));
+        Assert.Contains(primary.Lines.Skip(before), l => l.Contains("Proxy: worker 0 in rotation as w0-2", StringComparison.Ordinal));
+        await StopAsync(primary);
     }
 
     [Fact]
