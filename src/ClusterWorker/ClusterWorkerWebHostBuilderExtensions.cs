@@ -22,6 +22,8 @@ public static class ClusterWorkerWebHostBuilderExtensions
     /// SIGINT (the primary coordinates Ctrl+C), and exits within 5 s when the primary is gone.
     /// Its ASP.NET Core, Kestrel and runtime meters are collected and served, labelled with its
     /// worker id, on the primary's <c>/metrics</c>.
+    /// Ahead of the app's pipeline it answers the health probe <c>/_clusterhost/health</c> and,
+    /// behind the primary's proxy, applies <c>X-Forwarded-For/-Proto/-Host</c>.
     /// </remarks>
     public static WebApplicationBuilder UseClusterWorker(this WebApplicationBuilder builder)
     {
@@ -66,6 +68,8 @@ public static class ClusterWorkerWebHostBuilderExtensions
             services.AddSingleton<RequestCounter>();
             services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());
             services.AddClusterWorkerMetrics();
+            // First, so that it wraps the app's and the framework's own startup filters.
+            services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ClusterWorkerStartupFilter>());
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
         });
         return builder;

@@ -16,7 +16,9 @@ if (options.EnableFaults && options.FailAtStartup)
 }
 
 var worker = app.Services.GetRequiredService<ClusterWorkerInfo>();
+app.UseWebSockets();
 app.MapGet("/", (HttpContext context) => new WorkerAnswer(worker.WorkerId, Environment.ProcessId, context.Connection.Id));
+app.MapProxyDemoEndpoints(worker);
 if (options.EnableFaults)
 {
     app.MapFaultEndpoints(worker);

@@ -8,6 +8,7 @@ internal static class BalancerFactory
     public static IBalancer Create(ClusterConfig config) => config.Mode switch
     {
         BalancingMode.ReusePort => new ReusePortBalancer(config),
+        BalancingMode.Proxy => new Proxy.ProxyBalancer(config, TimeProvider.System),
         _ => throw new ArgumentOutOfRangeException(nameof(config), config.Mode, "unknown balancing mode"),
     };
 }

@@ -5,4 +5,7 @@ internal enum BalancingMode
 {
     /// <summary>Each worker owns a SO_REUSEPORT listener on the public port; the kernel hashes connections.</summary>
     ReusePort,
+
+    /// <summary>The primary accepts every connection and forwards each request to a worker (YARP).</summary>
+    Proxy,
 }

@@ -8,6 +8,7 @@ internal static class BalancingModeNames
     public static string ToName(BalancingMode mode) => mode switch
     {
         BalancingMode.ReusePort => "reuseport",
+        BalancingMode.Proxy => "proxy",
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 

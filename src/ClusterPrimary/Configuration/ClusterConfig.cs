@@ -7,6 +7,12 @@ internal sealed record ClusterConfig
     public required IReadOnlyList<ListenUrl> Urls { get; init; }
     public required BalancingMode Mode { get; init; }
 
+    /// <summary>Proxy mode: how a worker is picked for each request.</summary>
+    public ProxyBalancePolicy Balance { get; init; } = ProxyBalancePolicy.RoundRobin;
+
+    /// <summary>Proxy mode: how the primary reaches the workers.</summary>
+    public ProxyTransport ProxyTransport { get; init; } = ProxyTransport.Unix;
+
     /// <summary>Full path of the app's .dll.</summary>
     public required string AppPath { get; init; }
 

@@ -27,6 +27,30 @@ internal static class ClusterOptionTable
                 o.Mode = mode;
                 return null;
             }),
+        new("--balance", nameof(ClusterOptions.Balance), "POLICY",
+            $"proxy mode: how a worker is picked for each request: {string.Join(", ", ProxyBalancePolicyNames.All)}",
+            () => ProxyBalancePolicyNames.ToName(new ClusterOptions().Balance),
+            (o, v) =>
+            {
+                if (!ProxyBalancePolicyNames.TryParse(v, out var policy))
+                {
+                    return $"must be one of {string.Join(", ", ProxyBalancePolicyNames.All)}";
+                }
+                o.Balance = policy;
+                return null;
+            }),
+        new("--proxy-transport", nameof(ClusterOptions.ProxyTransport), "TRANSPORT",
+            $"proxy mode: how the primary reaches workers: {string.Join(", ", ProxyTransportNames.All)} (loopback)",
+            () => ProxyTransportNames.ToName(new ClusterOptions().ProxyTransport),
+            (o, v) =>
+            {
+                if (!ProxyTransportNames.TryParse(v, out var transport))
+                {
+                    return $"must be one of {string.Join(", ", ProxyTransportNames.All)}";
+                }
+                o.ProxyTransport = transport;
+                return null;
+            }),
         new("--app", nameof(ClusterOptions.App), "PATH",
             "the app's .dll (an ASP.NET Core app that calls UseClusterWorker())",
             () => "the SampleApp built with the primary",

@@ -18,6 +18,12 @@ internal sealed class ClusterOptions
     /// <summary>Balancing mode. Defaults to <see cref="BalancingMode.ReusePort"/>.</summary>
     public BalancingMode Mode { get; set; } = BalancingMode.ReusePort;
 
+    /// <summary>Proxy mode: how a worker is picked for each request. Defaults to <see cref="ProxyBalancePolicy.RoundRobin"/>.</summary>
+    public ProxyBalancePolicy Balance { get; set; } = ProxyBalancePolicy.RoundRobin;
+
+    /// <summary>Proxy mode: how the primary reaches the workers. Defaults to <see cref="Configuration.ProxyTransport.Unix"/>.</summary>
+    public ProxyTransport ProxyTransport { get; set; } = ProxyTransport.Unix;
+
     /// <summary>The app's .dll. Defaults to the SampleApp built beside the primary.</summary>
     public string? App { get; set; }
 

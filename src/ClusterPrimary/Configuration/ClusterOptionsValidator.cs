@@ -60,6 +60,8 @@ internal static class ClusterOptionsValidator
             Workers = options.Workers,
             Urls = urls,
             Mode = options.Mode,
+            Balance = options.Balance,
+            ProxyTransport = options.ProxyTransport,
             AppPath = appPath!,
             AppArguments = appArguments,
             ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),

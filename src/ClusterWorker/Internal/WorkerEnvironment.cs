@@ -64,9 +64,10 @@ internal sealed record WorkerEnvironment
         };
         return mode switch
         {
-            WorkerListenModes.ReusePort => environment with { Endpoints = ParseEndpoints(listen) },
+            WorkerListenModes.ReusePort or WorkerListenModes.Tcp => environment with { Endpoints = ParseEndpoints(listen) },
             WorkerListenModes.Unix => environment with { UnixSocketPath = listen },
-            _ => throw Malformed(WorkerEnvironmentVariables.ListenMode, $"must be '{WorkerListenModes.ReusePort}' or '{WorkerListenModes.Unix}' (got '{mode}')"),
+            _ => throw Malformed(WorkerEnvironmentVariables.ListenMode,
+                $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}' or '{WorkerListenModes.Tcp}' (got '{mode}')"),
         };
     }
 

@@ -27,7 +27,7 @@ internal static class WorkerListener
             }
         });
 
-        if (environment.ListenMode != WorkerListenModes.ReusePort)
+        if (environment.ListenMode is not (WorkerListenModes.ReusePort or WorkerListenModes.Tcp))
         {
             return;
         }

@@ -50,7 +50,7 @@ public sealed class ClusterOptionsValidatorTests
     [InlineData("Workers", "0", "--workers must be from 1 to 1024 (got 0)")]
     [InlineData("Workers", "1025", "--workers must be from 1 to 1024 (got 1025)")]
     [InlineData("Workers", "two", "--workers must be a whole number (got 'two')")]
-    [InlineData("Mode", "handoff", "--mode must be one of reuseport (got 'handoff')")]
+    [InlineData("Mode", "handoff", "--mode must be one of reuseport, proxy (got 'handoff')")]
     [InlineData("ShutdownTimeout", "soon", "--shutdown-timeout must be a number of seconds (got 'soon')")]
     [InlineData("ShutdownTimeout", "3601", "--shutdown-timeout must be from 0 to 3600 seconds (got 3601)")]
     [InlineData("StartTimeout", "0", "--start-timeout must be from 1 to 3600 seconds (got 0)")]

@@ -42,11 +42,33 @@ public sealed class WorkerEnvironmentTests
         Assert.Equal([IPEndPoint.Parse("127.0.0.1:8080"), IPEndPoint.Parse("[::1]:8080")], environment.Endpoints);
         Assert.All(WorkerEnvironmentVariables.All, name => Assert.Null(values[name]));
     }
+    [Theory]
+    [InlineData(WorkerListenModes.Tcp, "127.0.0.1:40000", true)]
+    [InlineData(WorkerListenModes.Unix, "/run/user/1000/clusterhost-1-ab/w1-1.sock", true)]
+    [InlineData(WorkerListenModes.ReusePort, "127.0.0.1:8080", false)]
+    public void ProxyListenModes_AreParsed_AndKnownToBeBehindTheProxy(string mode, string listen, bool behindProxy)
+    {
+        var values = Valid();
+        values[WorkerEnvironmentVariables.ListenMode] = mode;
+        values[WorkerEnvironmentVariables.Listen] = listen;
+
+        var environment = WorkerEnvironment.Parse(values);
+
+        Assert.Equal(behindProxy, WorkerListenModes.IsBehindProxy(environment.ListenMode));
+        if (mode == WorkerListenModes.Unix)
+        {
+            Assert.Equal(listen, environment.UnixSocketPath);
+        }
+        else
+        {
+            Assert.Equal([IPEndPoint.Parse(listen)], environment.Endpoints);
+        }
+    }
 
     [Theory]
     [InlineData(WorkerEnvironmentVariables.WorkerId, "2", "must be a whole number from 0 to 1")]
     [InlineData(WorkerEnvironmentVariables.Token, "", "is missing")]
-    [InlineData(WorkerEnvironmentVariables.ListenMode, "carrier-pigeon", "must be 'reuseport' or 'unix'")]
+    [InlineData(WorkerEnvironmentVariables.ListenMode, "carrier-pigeon", "must be 'reuseport', 'unix' or 'tcp'")]
     [InlineData(WorkerEnvironmentVariables.Listen, "somewhere", "is not an IP endpoint")]
     public void MalformedVariable_IsNamedInTheError(string name, string value, string expected)
     {

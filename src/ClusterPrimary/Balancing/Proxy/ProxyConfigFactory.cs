@@ -1,0 +1,103 @@
+using System.Net;
+using ClusterHost.Control;
+using ClusterHost.Primary.Configuration;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
+using YarpClusterConfig = Yarp.ReverseProxy.Configuration.ClusterConfig;
+
+namespace ClusterHost.Primary.Balancing.Proxy;
+
+/// <summary>
+/// Builds YARP's in-memory configuration: one catch-all route to one cluster whose destinations
+/// are the workers in rotation. Rebuilt whole on every change; YARP keeps the state (health,
+/// request counts, HTTP client) of what did not change.
+/// </summary>
+internal static class ProxyConfigFactory
+{
+    public const string RouteId = "workers";
+    public const string ClusterId = "workers";
+
+    /// <summary>Active health: every worker is probed this often. 2 s.</summary>
+    public static readonly TimeSpan ActiveHealthInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Active health: a probe not answered within this fails. 2 s.</summary>
+    public static readonly TimeSpan ActiveHealthTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Active health: consecutive failed probes that make a worker unhealthy (YARP's default). 2.</summary>
+    public const int ActiveHealthThreshold = 2;
+
+    /// <summary>Passive health: how long a worker that refused a connection stays out. 5 s.</summary>
+    public static readonly TimeSpan PassiveReactivationPeriod = TimeSpan.FromSeconds(5);
+
+    // YARP's built-in policy names (its constants for them are internal).
+    internal const string ConsecutiveFailuresPolicy = "ConsecutiveFailures";
+
+    public static IReadOnlyList<RouteConfig> Routes() =>
+    [
+        new RouteConfig
+        {
+            RouteId = RouteId,
+            ClusterId = ClusterId,
+            Match = new RouteMatch { Path = "{**catch-all}" },
+        }
+        // The app sees the Host the client sent, as it would without a proxy (host filtering,
+        // links); X-Forwarded-For/-Proto/-Host are added by YARP's default transforms.
+        .WithTransformUseOriginalHostHeader(true),
+    ];
+
+    public static IReadOnlyList<YarpClusterConfig> Clusters(ProxyBalancePolicy policy, IEnumerable<WorkerDestination> destinations) =>
+    [
+        new YarpClusterConfig
+        {
+            ClusterId = ClusterId,
+            LoadBalancingPolicy = PolicyName(policy),
+            Destinations = destinations.ToDictionary(
+                d => d.DestinationId,
+                d => new DestinationConfig { Address = d.Address },
+                StringComparer.OrdinalIgnoreCase),
+            HealthCheck = new HealthCheckConfig
+            {
+                Active = new ActiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Interval = ActiveHealthInterval,
+                    Timeout = ActiveHealthTimeout,
+                    Policy = ConsecutiveFailuresPolicy,
+                    Path = WorkerHealthEndpoint.Path,
+                },
+                Passive = new PassiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Policy = WorkerFailureHealthPolicy.PolicyName,
+                    ReactivationPeriod = PassiveReactivationPeriod,
+                },
+                // Unhealthy workers get no traffic, unless every worker is unhealthy.
+                AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
+            },
+            // HTTP/1.1 with keep-alive to the workers (plain HTTP: no TLS to negotiate HTTP/2).
+            HttpRequest = new ForwarderRequestConfig
+            {
+                Version = HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            },
+            Metadata = new Dictionary<string, string>
+            {
+                [Yarp.ReverseProxy.Health.ConsecutiveFailuresHealthPolicyOptions.ThresholdMetadataName] =
+                    ActiveHealthThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        },
+    ];
+
+    /// <summary>The YARP load-balancing policy for <paramref name="policy"/>.</summary>
+    public static string PolicyName(ProxyBalancePolicy policy) => policy switch
+    {
+        ProxyBalancePolicy.RoundRobin => LoadBalancingPolicies.RoundRobin,
+        ProxyBalancePolicy.LeastRequests => LoadBalancingPolicies.LeastRequests,
+        ProxyBalancePolicy.PowerOfTwo => LoadBalancingPolicies.PowerOfTwoChoices,
+        ProxyBalancePolicy.Random => LoadBalancingPolicies.Random,
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
+    };
+}

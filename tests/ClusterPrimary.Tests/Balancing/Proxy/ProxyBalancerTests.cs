@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Sockets;
+using ClusterHost.Control;
+using ClusterHost.Primary.Balancing.Proxy;
+using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Supervision;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
+
+namespace ClusterHost.Primary.Tests.Balancing.Proxy;
+
+public sealed class ProxyBalancerTests
+{
+    private static ClusterConfig Config(string urls, ProxyTransport transport = ProxyTransport.Unix) => new()
+    {
+        Workers = 2,
+        Urls = ListenUrlParser.Parse(urls, new List<string>()),
+        Mode = BalancingMode.Proxy,
+        ProxyTransport = transport,
+        AppPath = "/app/App.dll",
+        ShutdownTimeout = TimeSpan.FromSeconds(5),
+        StartTimeout = TimeSpan.FromSeconds(30),
+        MaxRestarts = 5,
+    };
+
+    [Fact]
+    public async Task Prepare_ServesThePublicPort_WithNoWorkerYet_As503()
+    {
+        var balancer = new ProxyBalancer(Config("http://127.0.0.1:0"), TimeProvider.System);
+        string directory;
+        await using (balancer)
+        {
+            balancer.Prepare();
+            var url = new Uri(Assert.Single(balancer.Urls));
+            Assert.NotEqual(0, url.Port);
+            directory = ((UnixWorkerEndpoints)balancer.Workers).Directory;
+            Assert.True(Directory.Exists(directory));
+
+            using var client = new HttpClient();
+            using var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.False(response.Headers.Contains("Server"));
+        }
+
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public async Task WorkerLifecycle_DrivesTheRotation()
+    {
+        await using var balancer = new ProxyBalancer(Config("http://127.0.0.1:0", ProxyTransport.Tcp), TimeProvider.System);
+        balancer.Prepare();
+        var environment = new Dictionary<string, string?>();
+
+        balancer.ConfigureWorker(new WorkerInstance(0, 1), environment);
+        Assert.Equal(WorkerListenModes.Tcp, environment[WorkerEnvironmentVariables.ListenMode]);
+        Assert.Empty(balancer.InRotation);
+        balancer.WorkerReady(new WorkerInstance(0, 1));
+        Assert.Equal("w0-1", Assert.Single(balancer.InRotation).DestinationId);
+        balancer.WorkerLeaving(new WorkerInstance(0, 1));
+        Assert.Empty(balancer.InRotation);
+        balancer.ConfigureWorker(new WorkerInstance(0, 2), environment);
+        balancer.WorkerReady(new WorkerInstance(0, 2));
+        Assert.Equal("w0-2", Assert.Single(balancer.InRotation).DestinationId);
+
+        await balancer.StopAcceptingAsync(CancellationToken.None);
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var refused = Assert.Throws<SocketException>(() => probe.Connect(IPEndPoint.Parse(new Uri(balancer.Urls[0]).Authority)));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task WorkerThatRefusesConnections_RequestsAreRetriedOnTheOther_AndItIsMarkedUnhealthy()
+    {
+        await using var balancer = new ProxyBalancer(Config("http://127.0.0.1:0"), TimeProvider.System);
+        balancer.Prepare();
+        var dead = new Dictionary<string, string?>();
+        var live = new Dictionary<string, string?>();
+        balancer.ConfigureWorker(new WorkerInstance(0, 1), dead);
+        balancer.ConfigureWorker(new WorkerInstance(1, 1), live);
+        // What a SIGKILLed worker leaves: its socket file, with nobody listening (ECONNREFUSED).
+        using var leftover = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        leftover.Bind(new UnixDomainSocketEndPoint(dead[WorkerEnvironmentVariables.Listen]!));
+        await using var worker = await StartFakeWorkerAsync(live[WorkerEnvironmentVariables.Listen]!, "worker 1");
+        balancer.WorkerReady(new WorkerInstance(0, 1));
+        balancer.WorkerReady(new WorkerInstance(1, 1));
+
+        using var client = new HttpClient { BaseAddress = new Uri(balancer.Urls[0]) };
+        var answers = new List<string>();
+        // Round-robin sends one of the first two to the refusing worker: a request with a body
+        // is retried whole, since none of it was read.
+        var body = new byte[100_000];
+        for (var i = 0; i < 2; i++)
+        {
+            using var posted = await client.PostAsync("/", new ByteArrayContent(body));
+            answers.Add(await posted.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+        }
+        for (var i = 0; i < 8; i++)
+        {
+            answers.Add(await client.GetStringAsync("/"));
+        }
+
+        Assert.Equal(["worker 1 read 100000 bytes", "worker 1 read 100000 bytes"], answers.Take(2));
+        Assert.All(answers.Skip(2), a => Assert.Equal("worker 1", a));
+        Assert.True(balancer.FrontServices.GetRequiredService<IProxyStateLookup>().TryGetCluster(ProxyConfigFactory.ClusterId, out var cluster));
+        Assert.Equal(DestinationHealth.Unhealthy, cluster.Destinations["w0-1"].Health.Passive);
+        Assert.NotEqual(DestinationHealth.Unhealthy, cluster.Destinations["w1-1"].Health.Passive);
+    }
+
+    private static async Task<WebApplication> StartFakeWorkerAsync(string socketPath, string answer)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath));
+        var app = builder.Build();
+        app.MapGet("/", () => answer);
+        app.MapPost("/", async (HttpRequest request) =>
+        {
+            var length = 0L;
+            var buffer = new byte[8192];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer)) > 0)
+            {
+                length += read;
+            }
+            return $"{answer} read {length} bytes";
+        });
+        app.MapGet(WorkerHealthEndpoint.Path, () => "Healthy");
+        await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task Prepare_PortInUse_IsOneLineAndExitCodeOne()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        await using var balancer = new ProxyBalancer(Config($"http://127.0.0.1:{port}"), TimeProvider.System);
+
+        var error = Assert.Throws<ClusterStartupException>(balancer.Prepare);
+
+        Assert.Equal(1, error.ExitCode);
+        Assert.Equal($"http://127.0.0.1:{port} (127.0.0.1:{port}) is already in use by another program; stop it or choose another port with --urls", error.Message);
+    }
+
+    [Fact]
+    public async Task Prepare_LocalhostPortZero_BindsBothLoopbacksOnOnePort()
+    {
+        await using var balancer = new ProxyBalancer(Config("http://localhost:0"), TimeProvider.System);
+        balancer.Prepare();
+        var port = new Uri(Assert.Single(balancer.Urls)).Port;
+
+        foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+        {
+            using var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(new IPEndPoint(address, port));
+        }
+    }
+}
