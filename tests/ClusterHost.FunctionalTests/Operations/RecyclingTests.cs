@@ -35,4 +35,27 @@ public sealed class RecyclingTests(ITestOutputHelper output)
         }
         Assert.Equal(0, failures);
     }
+
+    [Fact]
+    public async Task WorkerOverMaxMemory_IsReplacedGracefully_WithNoFailedRequest()
+    {
+        await using var primary = ClusterProcess.StartPrimary(output, "--workers", "2", "--urls", "http://127.0.0.1:0",
+            "--max-memory", "250MB", "--", "--SampleApp:EnableFaults=true");
+        var (url, _) = await primary.WaitForReadyAsync();
+        await using var load = LoadGenerator.Start(url, keepAliveClients: 2, freshConnectionClients: 2);
+        await load.WaitForSuccessesAsync(100);
+
+        using var leaker = SampleAppClient.FreshConnections(url);
+        var leaked = await leaker.GetAsync("/leak?mb=300");
+        var over = await primary.WaitForLineAsync(new Regex($@"Worker (\d) \(pid {leaked.Pid}\) uses \d+ MB, over --max-memory 250 MB; replacing it"));
+        var slot = over.Groups[1].Value;
+        await primary.WaitForLineAsync(new Regex($@"Worker {slot}: replacing pid {leaked.Pid} with pid \d+ \(memory\)"));
+        await primary.WaitForLineAsync(new Regex($@"Worker {slot} \(pid {leaked.Pid}\) drained"));
+        await load.WaitForSuccessesAsync(100);
+        await load.StopAsync();
+
+        output.WriteLine($"requests: {load.Succeeded} ok, {load.Failures.Count} failed");
+        Assert.Empty(load.Failures);
+        Assert.False(ProcessTable.IsAlive(leaked.Pid));
+    }
 }
