@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterHost.LoadTests.Cli;
+using ClusterHost.Platform;
 using ClusterHost.LoadTests.Platform;
 using Microsoft.Extensions.Logging;
 

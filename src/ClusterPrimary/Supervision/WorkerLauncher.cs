@@ -1,3 +1,4 @@
+using ClusterHost.Platform;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;

@@ -1,14 +1,18 @@
 using System.Runtime.InteropServices;
 
-namespace ClusterHost.LoadTests.Platform;
+namespace ClusterHost.Platform;
 
-/// <summary>The <c>dotnet</c> host that runs this process: it runs the primary too.</summary>
+/// <summary>
+/// Finds the <c>dotnet</c> host running this process (through the apphost or not): the primary runs
+/// worker apps with it, and the scenario runner runs the primary with it.
+/// </summary>
 internal static class DotnetHost
 {
     public static string Path { get; } = Find();
 
     private static string Find()
     {
+        // Started as `dotnet App.dll`: the host is this process.
         var current = Environment.ProcessPath;
         if (current is not null && System.IO.Path.GetFileNameWithoutExtension(current) == "dotnet")
         {
