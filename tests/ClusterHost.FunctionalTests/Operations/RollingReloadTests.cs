@@ -18,13 +18,18 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
         primary.Signal(Signals.SIGHUP);
         await primary.WaitForLineAsync(new Regex("Reload finished: 2 workers replaced"), after: before);
         var atReload = load.Succeeded;
-        await load.WaitForSuccessesAsync(200);
+        var newPids = Regex.Matches(string.Join('\n', primary.Lines.Skip(before)), @"replacing pid \d+ with pid (\d+)")
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        // Until each new worker has served (the kernel decides which connections reach which), bounded.
+        var deadline = DateTime.UtcNow + ClusterProcess.Patience;
+        while (!newPids.All(load.ByPid.ContainsKey) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
         await load.StopAsync();
 
         output.WriteLine($"requests: {load.Succeeded} ok ({load.Succeeded - atReload} after the reload), {load.Failures.Count} failed");
         Assert.Empty(load.Failures);
-        var newPids = Regex.Matches(string.Join('\n', primary.Lines.Skip(before)), @"replacing pid \d+ with pid (\d+)")
-            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(2, newPids.Length);
         Assert.All(oldPids, pid => Assert.False(ProcessTable.IsAlive(pid)));
         Assert.All(newPids, pid => Assert.True(load.ByPid.ContainsKey(pid), $"new worker {pid} served nothing"));
