@@ -371,7 +371,7 @@ def machine(args, dotnet, node):
     return {
         "cores": os.cpu_count(), "model": model, "kernel": platform.release(),
         "dotnet": first([dotnet, "--version"]),
-        "runtime": next((l for l in subprocess.run([dotnet, "--list-runtimes"], capture_output=True, text=True).stdout.splitlines()
+        "runtime": next((l for l in subprocess.run([dotnet, "--list-runtimes"], capture_output=True, text=True, timeout=20).stdout.splitlines()
                          if l.startswith("Microsoft.AspNetCore.App")), "unknown"),
         "node": first([node, "--version"]) if node else "not installed",
         "wrk": first(["sh", "-c", "wrk -v 2>&1"]),
