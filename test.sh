@@ -9,6 +9,8 @@ REQUIRED_TOOLS=(
   "curl:curl"
   "promtool:prometheus"
   "prometheus:prometheus"
+  "wrk:wrk"
+  "python3:python3"
 )
 
 missing=()

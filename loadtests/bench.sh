@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The benchmark (issue 6): ClusterHost against one Kestrel process and a Node cluster, in
+# interleaved rounds with wrk; a markdown report on stdout and in loadtests/results/latest.md.
+#
+#   loadtests/bench.sh                  # Release build, 3 rounds, 5 s per run (about 6 minutes)
+#   loadtests/bench.sh --smoke          # 1 round, 2 s per run, 1 restart: checks it still works
+#   loadtests/bench.sh --no-build --configuration Debug --out /tmp/report.md
+#
+# Other options go to loadtests/bench/bench.py (--rounds, --duration, --warmup, --restarts,
+# --connections, --threads, --targets single,reuseport,...). Needs python3 and wrk; installs
+# wrk (Debian) when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=1
+configuration=Release
+passthrough=()
+while (($# > 0)); do
+  case "$1" in
+    --no-build) build=0 ;;
+    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1) ;;
+    --configuration) configuration="$2"; shift ;;
+    *) passthrough+=("$1") ;;
+  esac
+  shift
+done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk
+fi
+command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is required" >&2; exit 1; }
+
+if ((build)); then
+  echo "bench: dotnet build ClusterHost.sln -c $configuration" >&2
+  dotnet build ClusterHost.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly >&2
+fi
+
+exec python3 loadtests/bench/bench.py --configuration "$configuration" "${passthrough[@]}"

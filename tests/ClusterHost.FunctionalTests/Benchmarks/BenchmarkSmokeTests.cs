@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using ClusterHost.FunctionalTests.Infrastructure;
+using ClusterHost.FunctionalTests.Metrics;
+using Xunit.Abstractions;
+
+namespace ClusterHost.FunctionalTests.Benchmarks;
+
+/// <summary>
+/// loadtests/bench.sh in its smoke mode (1 round, 2 s per wrk run, 1 restart) against the build
+/// under test, so the benchmark cannot rot: every target measured, every figure present, nothing left running.
+/// </summary>
+public sealed partial class BenchmarkSmokeTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(150);
+
+    [Fact]
+    public async Task SmokeRun_ReportsEveryTargetAndFigure_LeavesNoProcess()
+    {
+        RequiredTool.Find("wrk", "wrk");
+        RequiredTool.Find("python3", "python3");
+        var hasNode = FindOnPath("node");
+        using var directory = new TempDirectory();
+        var reportPath = Path.Combine(directory.Path, "report.md");
+        var configuration = new DirectoryInfo(Path.GetDirectoryName(TestPaths.Primary)!).Parent!.Name;
+
+        var (exitCode, stdout, stderr) = await RunAsync(
+            Path.Combine(RepoPaths.Root, "loadtests", "bench.sh"),
+            "--smoke", "--no-build", "--configuration", configuration, "--out", reportPath);
+
+        Assert.True(exitCode == 0, $"bench.sh exited {exitCode}:\n{stderr}");
+        var report = File.ReadAllText(reportPath);
+        Assert.Contains("# Benchmark: ClusterHost against one Kestrel process and a Node cluster", stdout, StringComparison.Ordinal);
+
+        string[] targets = hasNode
+            ? ["single", "reuseport", "proxy-unix", "proxy-tcp", "node-cluster"]
+            : ["single", "reuseport", "proxy-unix", "proxy-tcp"];
+        foreach (var target in targets)
+        {
+            var rows = report.Split('\n').Where(l => l.StartsWith($"| `{target}` |", StringComparison.Ordinal)).ToList();
+            // Throughput and RSS for every target; balance for ClusterHost's three.
+            Assert.Equal(target is "single" or "node-cluster" ? 2 : 3, rows.Count);
+            Assert.All(rows, row => Assert.DoesNotContain("n/a", row, StringComparison.Ordinal));
+        }
+
+        var goals = report[report.IndexOf("## Goals", StringComparison.Ordinal)..].Split('\n')
+            .Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| measure", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(8, goals.Count);
+        Assert.All(goals.Where(g => hasNode || !g.Contains("node-cluster", StringComparison.Ordinal)),
+            goal => Assert.Matches(@"\| (reached|\*\*missed\*\*) \|$", goal));
+        Assert.Matches(@"\| median \| \| \| \|( [\d,]+ ms \|){5}", report);
+
+        var pids = StartedPids().Match(stderr);
+        Assert.True(pids.Success, stderr);
+        Assert.Equal("none", pids.Groups["left"].Value);
+        var started = pids.Groups["pids"].Value.Split(", ").Select(int.Parse).ToList();
+        Assert.True(started.Count >= 2 * targets.Length, $"only {started.Count} pids named: {pids.Value}");
+        Assert.All(started, pid => Assert.False(
+            ProcessTable.IsAlive(pid) && ProcessTable.CommandLine(pid).Contains(RepoPaths.Root, StringComparison.Ordinal),
+            $"pid {pid} ({ProcessTable.CommandLine(pid)}) outlived the benchmark"));
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string script, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        startInfo.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Bound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM first: the benchmark's trap stops what it started.
+            Signals.Send(process.Id, Signals.SIGTERM);
+            if (!process.WaitForExit(20_000))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            throw new TimeoutException($"bench.sh --smoke took longer than {Bound}:\n{await stderr}");
+        }
+        output.WriteLine(await stderr);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static bool FindOnPath(string command) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, command)));
+
+    [GeneratedRegex(@"bench: started pids (?<pids>[\d, ]+); still running: (?<left>.+)")]
+    private static partial Regex StartedPids();
+}
