@@ -427,6 +427,15 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
     for i, r in enumerate(rounds, 1):
         w(f"| {i} | {r['load']} | " + " | ".join(f"{r[n]['keepalive']['rps']:,.0f} / {r[n]['close']['rps']:,.0f}" for n in names) + " |")
     w("")
+    if "reuseport" in names and any(n.startswith("proxy") for n in names):
+        w("Proxy mode against reuseport (the same cluster with the kernel balancing): proxy rps / reuseport rps"
+          " in the same round, median over rounds.")
+        w("")
+        w("| target | keep-alive, ratio to reuseport | new-connection, ratio to reuseport |")
+        w("|---|---|---|")
+        for name in (n for n in names if n.startswith("proxy")):
+            w(f"| `{name}` | {fmt(ratio(name, 'keepalive', over='reuseport')[0], 2)} | {fmt(ratio(name, 'close', over='reuseport')[0], 2)} |")
+        w("")
     w("## Balance between workers (ClusterHost)")
     w("")
     w("Max/min share of requests, from the workers' own counts (`http_server_request_duration_seconds_count`"
