@@ -114,12 +114,7 @@ public sealed class WorkerSlotTests
     [Fact]
     public async Task WorkerThatIgnoresDrain_IsKilledAfterTheBudgetAndGrace()
     {
-        var slot = CreateSlot();
-        _ = slot.RunAsync();
-        await WaitForLaunchesAsync(1);
-        var worker = _launcher.Launches[0].Process;
-        worker.BecomeReady();
-        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+        var (slot, run, worker) = await StartWithReadyWorkerAsync();
 
         var stop = slot.StopAsync(TimeSpan.FromSeconds(3));
         await Task.Delay(20);
@@ -149,12 +144,7 @@ public sealed class WorkerSlotTests
     [Fact]
     public async Task Replace_StartsTheNewWorkerFirst_ThenDrainsTheOld_AndCountsTheReason()
     {
-        var slot = CreateSlot();
-        _ = slot.RunAsync();
-        await WaitForLaunchesAsync(1);
-        var old = _launcher.Launches[0].Process;
-        old.BecomeReady();
-        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+        var (slot, run, old) = await StartWithReadyWorkerAsync();
 
         var replace = slot.ReplaceAsync(WorkerExitReason.Reload);
         await WaitForLaunchesAsync(2);
@@ -176,12 +166,7 @@ public sealed class WorkerSlotTests
     [Fact]
     public async Task Replace_WhoseNewWorkerCannotStart_KeepsTheOldWorker()
     {
-        var slot = CreateSlot();
-        _ = slot.RunAsync();
-        await WaitForLaunchesAsync(1);
-        var old = _launcher.Launches[0].Process;
-        old.BecomeReady();
-        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+        var (slot, run, old) = await StartWithReadyWorkerAsync();
 
         var replace = slot.ReplaceAsync(WorkerExitReason.Reload);
         await WaitForLaunchesAsync(2);
@@ -198,12 +183,7 @@ public sealed class WorkerSlotTests
     [Fact]
     public async Task HungWorker_IsKilled_AndRestartedInItsSlot()
     {
-        var slot = CreateSlot();
-        _ = slot.RunAsync();
-        await WaitForLaunchesAsync(1);
-        var hung = _launcher.Launches[0].Process;
-        hung.BecomeReady();
-        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+        var (slot, run, hung) = await StartWithReadyWorkerAsync();
 
         slot.EndHungWorker(hung);
 
@@ -211,6 +191,18 @@ public sealed class WorkerSlotTests
         Assert.True(hung.Killed);
         Assert.Equal(1, slot.Exits[WorkerExitReason.Hung]);
         await StopAsync(slot);
+    }
+
+    /// <summary>A slot running, with its first worker ready.</summary>
+    private async Task<(WorkerSlot Slot, Task<SlotOutcome> Run, FakeWorkerProcess Worker)> StartWithReadyWorkerAsync()
+    {
+        var slot = CreateSlot();
+        var run = slot.RunAsync();
+        await WaitForLaunchesAsync(1);
+        var worker = _launcher.Launches[0].Process;
+        worker.BecomeReady();
+        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+        return (slot, run, worker);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
