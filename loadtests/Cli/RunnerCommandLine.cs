@@ -1,3 +1,5 @@
+using ClusterHost.CommandLine;
+
 namespace ClusterHost.LoadTests.Cli;
 
 /// <summary>
@@ -49,28 +51,14 @@ internal sealed record RunnerCommandLine
                 continue;
             }
 
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = equals < 0 ? arg : arg[..equals];
+            var (name, value) = SwitchArgument.Read(args, ref i);
             var option = RunnerSwitches.Find(name);
             if (option is null)
             {
                 errors.Add($"unknown option '{name}'; allowed: {string.Join(", ", RunnerSwitches.All.Select(s => s.Name))}, --help");
-                if (equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    i++; // its value
-                }
                 continue;
             }
-            string value;
-            if (equals >= 0)
-            {
-                value = arg[(equals + 1)..];
-            }
-            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                value = args[++i];
-            }
-            else
+            if (value is null)
             {
                 errors.Add($"{option.Name} needs a value: {option.Name} {option.ValueName}");
                 continue;

@@ -1,3 +1,5 @@
+using ClusterHost.CommandLine;
+
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>
@@ -42,29 +44,14 @@ internal sealed record ClusterCommandLine
                 continue;
             }
 
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = equals < 0 ? arg : arg[..equals];
+            var (name, value) = SwitchArgument.Read(args, ref i);
             var option = ClusterOptionTable.FindSwitch(name);
             if (option is null)
             {
                 errors.Add($"unknown option '{name}'; allowed: {string.Join(", ", ClusterOptionTable.All.Select(o => o.Switch))}, --help");
-                if (equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    i++; // its value
-                }
                 continue;
             }
-
-            string value;
-            if (equals >= 0)
-            {
-                value = arg[(equals + 1)..];
-            }
-            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                value = args[++i];
-            }
-            else
+            if (value is null)
             {
                 errors.Add($"{option.Switch} needs a value: {option.Switch} {option.ValueName}");
                 continue;
