@@ -2,7 +2,7 @@
 # The benchmark (issue 6): ClusterHost against one Kestrel process and a Node cluster, in
 # interleaved rounds with wrk; a markdown report on stdout and in loadtests/results/latest.md.
 #
-#   loadtests/bench.sh                  # Release build, 3 rounds, 5 s per run (about 6 minutes)
+#   loadtests/bench.sh                  # Release build, ReadyToRun publish of the app, 3 rounds (about 8 minutes)
 #   loadtests/bench.sh --smoke          # 1 round, 2 s per run, 1 restart: checks it still works
 #   loadtests/bench.sh --no-build --configuration Debug --out /tmp/report.md
 #
@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+BENCH_COMMAND="loadtests/bench.sh${*:+ $*}"
 build=1
 configuration=Release
 passthrough=()
@@ -34,9 +35,19 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is required" >&2; exit 1; }
 
+export BENCH_COMMAND
 if ((build)); then
   echo "bench: dotnet build ClusterHost.sln -c $configuration" >&2
   dotnet build ClusterHost.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly >&2
+  # Measured as users deploy an app: published, with ReadyToRun code, so a new worker JITs
+  # less while it starts (loadtests/results/tuning.md). `single` runs the same files.
+  rid="$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')"
+  app_dir="loadtests/bin/app-$configuration"
+  export BENCH_PUBLISH="dotnet publish src/SampleApp -c $configuration -r $rid --self-contained false -p:PublishReadyToRun=true -o $app_dir"
+  echo "bench: $BENCH_PUBLISH" >&2
+  rm -rf "$app_dir"
+  $BENCH_PUBLISH -nologo -v quiet -clp:ErrorsOnly >&2
+  passthrough+=(--app "$app_dir/SampleApp.dll")
 fi
 
 exec python3 loadtests/bench/bench.py --configuration "$configuration" "${passthrough[@]}"

@@ -138,8 +138,11 @@ class Target:
         self.cwd = cwd
         self.ready_pattern = ready_pattern
         self.clusterhost = clusterhost
+        self.cluster_env = {}
 
     def start(self, env):
+        if self.clusterhost and self.cluster_env:
+            env = dict(env, **self.cluster_env)
         launched = Launched(self.name, self.argv, self.cwd, env)
         match, _, _ = launched.wait_line(self.ready_pattern)
         url = match.group("url").rstrip("/")
@@ -156,13 +159,13 @@ class Target:
 def make_targets(args, dotnet):
     out = os.path.join(REPO, "src", "ClusterPrimary", "bin", args.configuration, "net10.0")
     primary = os.path.join(out, "ClusterPrimary.dll")
-    sample = os.path.join(out, "sample", "SampleApp.dll")
+    sample = os.path.abspath(args.app) if args.app else os.path.join(out, "sample", "SampleApp.dll")
     for path in (primary, sample):
         if not os.path.isfile(path):
             raise RuntimeError(f"{path} is missing: build first (dotnet build ClusterHost.sln -c {args.configuration})")
     ready = r"ClusterHost ready: (?P<url>http://[^,\s]+).*pids (?P<pids>[\d, ]+)\)"
     common = ["--workers", str(WORKERS), "--urls", "http://127.0.0.1:0", "--metrics-urls", "http://127.0.0.1:0",
-              "--shutdown-timeout", "2", "--max-restarts", "1000"]
+              "--shutdown-timeout", "2", "--max-restarts", "1000"] + (["--app", sample] if args.app else [])
     targets = [
         Target("single", "SampleApp alone: one Kestrel process",
                [dotnet, sample, "--urls", "http://127.0.0.1:0"], os.path.dirname(sample),
@@ -393,7 +396,12 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
     w(f"# Benchmark: ClusterHost against one Kestrel process and a Node cluster")
     w("")
     w(f"Run {started} UTC, {elapsed:.0f} s, {len(rounds)} round(s) of {args.duration} s per wrk run"
-      f" ({args.warmup} s keep-alive warm-up before each target's runs, discarded). {WORKERS} workers per cluster.")
+      f" ({args.warmup} s keep-alive warm-up before each target's runs, discarded, so that every process has"
+      f" tiered its hot code up before it is measured). {WORKERS} workers per cluster.")
+    w("")
+    w("The app: " + ("`SampleApp` published with ReadyToRun code, as an app is deployed (the command is under Commands);"
+                     " `single` and every ClusterHost target run the same files." if os.environ.get("BENCH_PUBLISH")
+                     else f"`{os.path.relpath(targets[0].argv[1], REPO)}`, for `single` and every ClusterHost target."))
     w("")
     w("## Machine")
     w("")
@@ -521,7 +529,12 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
     w("```sh")
     if args.env:
         w(f"# environment of every process started: {' '.join(args.env)}")
-    w(f"loadtests/bench.sh {' '.join(sys.argv[1:])}".rstrip())
+    if args.cluster_env:
+        w(f"# environment of the ClusterHost primaries and their workers: {' '.join(args.cluster_env)}")
+    # bench.sh passes the command it was given, and how it published the app.
+    w(os.environ.get("BENCH_COMMAND") or f"python3 loadtests/bench/bench.py {' '.join(sys.argv[1:])}".rstrip())
+    if os.environ.get("BENCH_PUBLISH"):
+        w(f"# the app every .NET target runs: {os.environ['BENCH_PUBLISH']}")
     for t in targets:
         w(f"# {t.name}: {t.describe} (cwd {os.path.relpath(t.cwd, REPO) or '.'})")
         w(" ".join(os.path.relpath(a, REPO) if a.startswith(REPO) else a for a in t.argv))
@@ -538,7 +551,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5, help="seconds per measured wrk run")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of keep-alive warm-up per target, discarded")
+    parser.add_argument("--warmup", type=int, default=8, help="seconds of keep-alive warm-up per target, discarded")
     parser.add_argument("--idle", type=float, default=1.0, help="seconds after ready before RSS is read")
     parser.add_argument("--restarts", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
@@ -547,6 +560,10 @@ def main():
     parser.add_argument("--targets", default="", help="comma-separated subset; default all")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="set for every process started (tuning experiments, e.g. DOTNET_TieredPGO=0)")
+    parser.add_argument("--cluster-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="set for the ClusterHost primaries (and so their workers) only")
+    parser.add_argument("--app", default="",
+                        help="the app's .dll for single and every ClusterHost target; default the SampleApp built with the primary")
     parser.add_argument("--out", default=os.path.join(REPO, "loadtests", "results", "latest.md"))
     args = parser.parse_args()
     for name, low, high in (("rounds", 1, 20), ("duration", 1, 60), ("warmup", 0, 30), ("restarts", 1, 20),
@@ -566,12 +583,16 @@ def main():
     env = dict(os.environ, DOTNET_NOLOGO="1")
     for name in [n for n in env if n.startswith("Cluster__")]:
         del env[name]
-    for pair in args.env:
-        name, _, value = pair.partition("=")
-        if not name or not _:
-            parser.error(f"--env takes NAME=VALUE (got {pair!r})")
-        env[name] = value
+    cluster_env = {}
+    for option, pairs, into in (("--env", args.env, env), ("--cluster-env", args.cluster_env, cluster_env)):
+        for pair in pairs:
+            name, _, value = pair.partition("=")
+            if not name or not _:
+                parser.error(f"{option} takes NAME=VALUE (got {pair!r})")
+            into[name] = value
     targets, node = make_targets(args, dotnet)
+    for target in targets:
+        target.cluster_env = cluster_env
     if "single" not in [t.name for t in targets]:
         raise RuntimeError("the targets must include single: every ratio is to it")
     if not node:
@@ -590,6 +611,7 @@ def main():
                 log(f"  keep-alive {k['rps']:,.0f} rps, new-connection {c['rps']:,.0f} rps")
             rounds.append(results)
         restart_target = next((t for t in make_targets(argparse.Namespace(**{**vars(args), "targets": "reuseport"}), dotnet)[0]), None)
+        restart_target.cluster_env = cluster_env
         log(f"restarts: {args.restarts} x SIGKILL")
         restarts = measure_restarts(args, env, restart_target)
     finally:

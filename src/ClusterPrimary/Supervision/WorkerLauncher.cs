@@ -48,6 +48,7 @@ internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, C
         {
             environment.Remove(name);
         }
+        WorkerRuntimeSettings.Apply(environment, config.AppPath);
         environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
         environment[WorkerEnvironmentVariables.Token] = token;
         environment[WorkerEnvironmentVariables.WorkerId] = instance.WorkerId.ToString(CultureInfo.InvariantCulture);
