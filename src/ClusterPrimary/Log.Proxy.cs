@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(207, LogLevel.Information, "Proxy stopped after {Elapsed}; draining the workers", EventName = "ProxyStopped")]
     public static partial void ProxyStopped(ILogger logger, TimeSpan elapsed);
+
+    [LoggerMessage(208, LogLevel.Warning, "Proxy metrics: {Instrument} reached {MaxSeries} series; further tag combinations are counted in one overflow series", EventName = "FrontMetricSeriesCapped")]
+    public static partial void FrontMetricSeriesCapped(ILogger logger, string instrument, int maxSeries);
 }

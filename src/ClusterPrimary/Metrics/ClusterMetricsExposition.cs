@@ -6,14 +6,23 @@ namespace ClusterHost.Primary.Metrics;
 
 /// <summary>
 /// Turns one scrape of the cluster into Prometheus metric families: the primary's own series
-/// about each slot, then every worker's series with a <c>worker="&lt;slot id&gt;"</c> label. A
-/// worker that did not answer contributes no series of its own (its <c>up</c> is 0).
+/// about each slot, then every worker's series with a <c>worker="&lt;slot id&gt;"</c> label, then
+/// (proxy mode) the front's own series, named <c>clusterhost_proxy_*</c> and with no worker label.
+/// A worker that did not answer contributes no series of its own (its <c>up</c> is 0).
 /// </summary>
 internal static class ClusterMetricsExposition
 {
     public const string WorkerLabel = "worker";
 
-    public static IReadOnlyList<MetricFamily> Build(IReadOnlyList<WorkerScrape> workers)
+    /// <summary>
+    /// Prefix of the front's families. Its requests are not a worker's: under the workers' names
+    /// they would add a series without a worker label, and <c>count by (worker)</c> would count it.
+    /// </summary>
+    public const string FrontPrefix = "clusterhost_proxy_";
+
+    public static IReadOnlyList<MetricFamily> Build(IReadOnlyList<WorkerScrape> workers) => Build(workers, []);
+
+    public static IReadOnlyList<MetricFamily> Build(IReadOnlyList<WorkerScrape> workers, IReadOnlyList<MetricFamilySnapshot> front)
     {
         var families = PrimaryFamilies(workers);
         var taken = new HashSet<string>(families.Select(f => f.Name), StringComparer.Ordinal);
@@ -22,10 +31,14 @@ internal static class ClusterMetricsExposition
         {
             if (worker.Snapshot is { } snapshot)
             {
-                AddWorkerFamilies(workerFamilies, taken, worker.WorkerId, snapshot);
+                var workerLabel = Label(WorkerLabel, worker.WorkerId.ToString(CultureInfo.InvariantCulture));
+                AddFamilies(workerFamilies, taken, "", workerLabel, snapshot.Families);
             }
         }
         families.AddRange(workerFamilies.Values);
+        var frontFamilies = new SortedDictionary<string, MetricFamily>(StringComparer.Ordinal);
+        AddFamilies(frontFamilies, taken, FrontPrefix, null, front);
+        families.AddRange(frontFamilies.Values);
         return families;
     }
 
@@ -78,16 +91,17 @@ internal static class ClusterMetricsExposition
         return [byState, up, restarts, startTime, duration, info];
     }
 
-    private static void AddWorkerFamilies(SortedDictionary<string, MetricFamily> families, HashSet<string> taken, int workerId, WorkerMetricsSnapshot snapshot)
+    private static void AddFamilies(
+        SortedDictionary<string, MetricFamily> families, HashSet<string> taken, string prefix,
+        KeyValuePair<string, string>? ownLabel, IReadOnlyList<MetricFamilySnapshot> sources)
     {
-        var workerLabel = Label(WorkerLabel, workerId.ToString(CultureInfo.InvariantCulture));
-        foreach (var source in snapshot.Families)
+        foreach (var source in sources)
         {
             if (TypeOf(source.Kind) is not { } type)
             {
                 continue; // a kind from a newer worker
             }
-            var name = PrometheusNames.MetricName(source.Name, source.Unit, type);
+            var name = prefix + PrometheusNames.MetricName(source.Name, source.Unit, type);
             if (taken.Contains(name))
             {
                 continue; // never shadow the primary's own series
@@ -109,7 +123,7 @@ internal static class ClusterMetricsExposition
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var point in source.Points)
             {
-                var labels = Labels(workerLabel, point.Tags, type);
+                var labels = Labels(ownLabel, point.Tags, type);
                 if (!seen.Add(string.Join('\u0001', labels.Select(l => l.Value))))
                 {
                     continue; // the same tags twice (two meters with one instrument name): keep the first
@@ -127,11 +141,11 @@ internal static class ClusterMetricsExposition
     }
 
     /// <summary>
-    /// The worker label first, then the tags by label name. Tags that translate to the same label
-    /// name are joined with ';' (as OpenTelemetry does); a tag that would take a label this
-    /// exposition owns (<c>worker</c>, and <c>le</c> in histograms) becomes <c>exported_*</c>.
+    /// The worker label first (if any), then the tags by label name. Tags that translate to the
+    /// same label name are joined with ';' (as OpenTelemetry does); a tag that would take a label
+    /// this exposition owns (<c>worker</c>, and <c>le</c> in histograms) becomes <c>exported_*</c>.
     /// </summary>
-    private static List<KeyValuePair<string, string>> Labels(KeyValuePair<string, string> workerLabel, IReadOnlyDictionary<string, string> tags, PrometheusMetricType type)
+    private static List<KeyValuePair<string, string>> Labels(KeyValuePair<string, string>? ownLabel, IReadOnlyDictionary<string, string> tags, PrometheusMetricType type)
     {
         var translated = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in tags.OrderBy(t => t.Key, StringComparer.Ordinal))
@@ -143,7 +157,7 @@ internal static class ClusterMetricsExposition
             }
             translated[name] = translated.TryGetValue(name, out var existing) ? existing + ";" + value : value;
         }
-        return [workerLabel, .. translated];
+        return ownLabel is { } label ? [label, .. translated] : [.. translated];
     }
 
     private static bool AreValidBounds(IReadOnlyList<double> bounds)

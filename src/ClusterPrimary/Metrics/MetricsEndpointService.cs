@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,6 +23,7 @@ namespace ClusterHost.Primary.Metrics;
 internal sealed class MetricsEndpointService(
     ClusterConfig config,
     ClusterMetricsScraper scraper,
+    IBalancer balancer,
     ILogger<MetricsEndpointService> logger) : IHostedService, IAsyncDisposable
 {
     public const string Path = "/metrics";
@@ -105,7 +107,8 @@ internal sealed class MetricsEndpointService(
         try
         {
             var workers = await scraper.ScrapeAsync(WorkerTimeout(request.Headers[ScrapeTimeoutHeader]), context.RequestAborted).ConfigureAwait(false);
-            text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers));
+            var front = (balancer as IFrontMetricsSource)?.CollectFrontMetrics() ?? [];
+            text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers, front));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -89,9 +89,11 @@ internal sealed partial class WorkerProcess : IWorkerProcess
         {
             code = -1;
         }
+        // Exited first: whoever wakes because Ready was cancelled must already see the exit, or it
+        // would take a worker that crashed while starting for one that is still starting.
+        _exited.TrySetResult(code);
         _ready.TrySetCanceled();
         _metricsRequests.Close();
-        _exited.TrySetResult(code);
         _ = ReleaseAsync();
     }
 

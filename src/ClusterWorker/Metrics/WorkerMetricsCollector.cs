@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Reflection;
 using ClusterHost.Metrics;
 using ClusterHost.Worker.Internal;
@@ -8,9 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace ClusterHost.Worker.Metrics;
 
 /// <summary>
-/// Listens to the worker's meters with a <see cref="MeterListener"/> and aggregates every
-/// measurement in the worker: counters add up, gauges keep their latest value, histograms count
-/// into fixed buckets. <see cref="Collect"/> takes a snapshot for the primary.
+/// The worker's metrics: every measurement of its meters, aggregated in the worker by a
+/// <see cref="MeterCollector"/>. <see cref="Collect"/> takes a snapshot for the primary.
 /// </summary>
 /// <remarks>
 /// The listener starts when this is constructed, which the host does while resolving its
@@ -30,11 +27,7 @@ internal sealed class WorkerMetricsCollector : IDisposable
         ResponsivenessProbe.MeterName,
     ];
 
-    private readonly HashSet<string> _meters;
-    private readonly ConcurrentDictionary<Instrument, InstrumentAggregation> _instruments = new();
-    private readonly MeterListener _listener = new();
-    private readonly Lock _collectGate = new();
-    private readonly ILogger _logger;
+    private readonly MeterCollector _collector;
 
     public WorkerMetricsCollector(ILogger<WorkerMetricsCollector> logger)
         : this(DefaultMeters, logger)
@@ -43,58 +36,20 @@ internal sealed class WorkerMetricsCollector : IDisposable
 
     internal WorkerMetricsCollector(IEnumerable<string> meters, ILogger logger)
     {
-        _meters = new HashSet<string>(meters, StringComparer.Ordinal);
-        _logger = logger;
-        _listener.InstrumentPublished = OnInstrumentPublished;
-        _listener.MeasurementsCompleted = (instrument, _) => _instruments.TryRemove(instrument, out InstrumentAggregation? _);
-        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((InstrumentAggregation)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((InstrumentAggregation)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((InstrumentAggregation)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((InstrumentAggregation)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, state) => ((InstrumentAggregation)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, state) => ((InstrumentAggregation)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => ((InstrumentAggregation)state!).Record((double)value, tags));
-        _listener.Start();
+        var names = new HashSet<string>(meters, StringComparer.Ordinal);
+        _collector = new MeterCollector(
+            instrument => names.Contains(instrument.Meter.Name),
+            instrument => Log.MetricSeriesCapped(logger, instrument.Name, InstrumentAggregation.MaxSeries));
     }
 
     /// <summary>The app's version, reported with every snapshot.</summary>
     public string AppVersion { get; init; } = ReadAppVersion();
 
-    private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
-    {
-        if (!_meters.Contains(instrument.Meter.Name))
-        {
-            return;
-        }
-        var aggregation = _instruments.GetOrAdd(instrument, static (i, logger) => new InstrumentAggregation(i, OnOverflow(logger)), _logger);
-        listener.EnableMeasurementEvents(instrument, aggregation);
-    }
-
-    private static Action<Instrument> OnOverflow(ILogger logger) =>
-        instrument => Log.MetricSeriesCapped(logger, instrument.Name, InstrumentAggregation.MaxSeries);
-
     /// <summary>
     /// Polls the observable instruments and returns every instrument's series. Runs on the
     /// calling thread and needs no thread-pool thread, so a worker whose pool is starved still answers.
     /// </summary>
-    public WorkerMetricsSnapshot Collect()
-    {
-        lock (_collectGate)
-        {
-            _listener.RecordObservableInstruments();
-            var families = new List<MetricFamilySnapshot>(_instruments.Count);
-            foreach (var aggregation in _instruments.Values)
-            {
-                var family = aggregation.ToSnapshot();
-                if (family.Points.Count > 0)
-                {
-                    families.Add(family);
-                }
-            }
-            families.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            return new WorkerMetricsSnapshot { AppVersion = AppVersion, Families = families };
-        }
-    }
+    public WorkerMetricsSnapshot Collect() => new() { AppVersion = AppVersion, Families = _collector.Collect() };
 
     private static string ReadAppVersion()
     {
@@ -104,5 +59,5 @@ internal sealed class WorkerMetricsCollector : IDisposable
             ?? "unknown";
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _collector.Dispose();
 }

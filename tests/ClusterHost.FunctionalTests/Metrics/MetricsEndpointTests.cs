@@ -188,7 +188,7 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         Assert.DoesNotContain(primary.Lines, l => l.Contains("starting (pid", StringComparison.Ordinal));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] args, string input)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] args, string input)
     {
         var startInfo = new ProcessStartInfo(program)
         {

@@ -193,4 +193,25 @@ public sealed class ClusterMetricsExpositionTests
         Assert.DoesNotContain("app_latency", text, StringComparison.Ordinal);
         Assert.Contains("clusterhost_worker_up{worker=\"0\"} 1", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FrontSeries_AreNamedForTheProxy_WithNoWorkerLabel_AfterTheWorkers()
+    {
+        var text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build([Up(0), Up(1)], Snapshot(7).Families));
+        var lines = Lines(text);
+
+        Assert.Contains("clusterhost_proxy_http_server_request_duration_seconds_count{http_request_method=\"GET\",http_route=\"/\"} 7", lines);
+        Assert.Contains("clusterhost_proxy_dotnet_process_cpu_time_seconds_total{cpu_mode=\"user\"} 1.5", lines);
+        // The workers' family keeps exactly one series per worker: count by (worker) stays the worker count.
+        Assert.Equal(2, lines.Count(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)));
+        Assert.True(
+            text.IndexOf("# TYPE clusterhost_proxy_http_server_request_duration_seconds histogram", StringComparison.Ordinal)
+                > text.IndexOf("# TYPE http_server_request_duration_seconds histogram", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NoFront_WritesNoProxyFamilies()
+    {
+        Assert.DoesNotContain(ClusterMetricsExposition.FrontPrefix, Text(Up(0)), StringComparison.Ordinal);
+    }
 }

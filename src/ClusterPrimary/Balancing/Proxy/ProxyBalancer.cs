@@ -19,7 +19,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// inherits its predecessor's health, and nothing restarts the proxy.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed class ProxyBalancer(ClusterConfig config, TimeProvider time) : IBalancer
+internal sealed class ProxyBalancer(ClusterConfig config, TimeProvider time) : IBalancer, IFrontMetricsSource
 {
     private readonly WorkerRotation _rotation = new(config.Balance);
     private IWorkerEndpoints? _workers;
@@ -35,6 +35,8 @@ internal sealed class ProxyBalancer(ClusterConfig config, TimeProvider time) : I
 
     /// <summary>The front's services (YARP's state among them); valid after <see cref="Prepare"/>.</summary>
     internal IServiceProvider FrontServices => _front?.Services ?? throw new InvalidOperationException("Prepare() first.");
+
+    public IReadOnlyList<ClusterHost.Metrics.MetricFamilySnapshot> CollectFrontMetrics() => _front?.CollectMetrics() ?? [];
 
     /// <summary>The workers YARP now routes to, by slot.</summary>
     internal IReadOnlyList<WorkerDestination> InRotation => _rotation.Current;

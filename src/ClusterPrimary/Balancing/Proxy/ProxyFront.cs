@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using ClusterHost.Metrics;
 using System.Runtime.Versioning;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -23,13 +25,27 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 [SupportedOSPlatform("linux")]
 internal sealed class ProxyFront : IAsyncDisposable
 {
+    /// <summary>
+    /// The front's meters, all created by its own <see cref="IMeterFactory"/> (so the primary's
+    /// /metrics endpoint, a web application too, is not counted): requests served, connections,
+    /// and the HTTP client's requests to the workers.
+    /// </summary>
+    internal static readonly IReadOnlySet<string> Meters = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "System.Net.Http",
+    };
+
     private readonly WebApplication _app;
+    private readonly MeterCollector? _metrics;
     private int _stopped;
 
-    private ProxyFront(WebApplication app, IReadOnlyList<string> urls)
+    private ProxyFront(WebApplication app, IReadOnlyList<string> urls, MeterCollector? metrics)
     {
         _app = app;
         Urls = urls;
+        _metrics = metrics;
     }
 
     /// <summary>The public URLs, port 0 resolved.</summary>
@@ -43,12 +59,15 @@ internal sealed class ProxyFront : IAsyncDisposable
     {
         var (sockets, urls) = BindPublicEndpoints(config);
         WebApplication? app = null;
+        MeterCollector? metrics = null;
         try
         {
             app = Build(config, proxyConfig, workers, sockets);
+            // Measured only when the primary serves /metrics: a listener costs on every request.
+            metrics = config.MetricsUrls.Count > 0 ? CreateCollector(app.Services) : null;
             // Kestrel only calls listen() on the sockets bound above: nothing here blocks for long.
             app.StartAsync().GetAwaiter().GetResult();
-            return new ProxyFront(app, urls);
+            return new ProxyFront(app, urls, metrics);
         }
         catch (Exception e) when (e is not ClusterStartupException)
         {
@@ -56,10 +75,23 @@ internal sealed class ProxyFront : IAsyncDisposable
             {
                 socket.Dispose();
             }
+            metrics?.Dispose();
             (app as IDisposable)?.Dispose();
             throw new ClusterStartupException($"cannot start the proxy on {string.Join(", ", urls)}: {e.Message}", ExitCodes.Failure, e);
         }
     }
+
+    private static MeterCollector CreateCollector(IServiceProvider services)
+    {
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var logger = services.GetRequiredService<ILogger<ProxyFront>>();
+        return new MeterCollector(
+            instrument => ReferenceEquals(instrument.Meter.Scope, factory) && Meters.Contains(instrument.Meter.Name),
+            instrument => Log.FrontMetricSeriesCapped(logger, instrument.Name, InstrumentAggregation.MaxSeries));
+    }
+
+    /// <summary>The front's own series; empty when the primary serves no /metrics.</summary>
+    public IReadOnlyList<MetricFamilySnapshot> CollectMetrics() => _metrics?.Collect() ?? [];
 
     private static WebApplication Build(ClusterConfig config, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers, Dictionary<IPEndPoint, Socket> sockets)
     {
@@ -109,6 +141,7 @@ internal sealed class ProxyFront : IAsyncDisposable
         // In-flight requests may finish within the same budget the workers have to drain.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IProxyConfigProvider>(proxyConfig);
         builder.Services.AddReverseProxy();
@@ -202,6 +235,7 @@ internal sealed class ProxyFront : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _metrics?.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -6,14 +7,16 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 
 /// <summary>
 /// YARP's HTTP client to the workers (used for proxied requests and health probes alike): YARP's
-/// defaults, plus a connect callback that reaches Unix-socket workers by their destination host name.
+/// defaults, plus a connect callback that reaches Unix-socket workers by their destination host
+/// name, and the front's meter factory, so its metrics are the front's (<see cref="ProxyFront.Meters"/>).
 /// </summary>
-internal sealed class WorkerHttpClientFactory(IWorkerEndpoints endpoints, ILogger<ForwarderHttpClientFactory> logger)
+internal sealed class WorkerHttpClientFactory(IWorkerEndpoints endpoints, IMeterFactory meterFactory, ILogger<ForwarderHttpClientFactory> logger)
     : ForwarderHttpClientFactory(logger)
 {
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
+        handler.MeterFactory = meterFactory;
         if (endpoints.NeedsConnectCallback)
         {
             handler.ConnectCallback = ConnectAsync;

@@ -1,6 +1,4 @@
-using ClusterHost.Metrics;
-
-namespace ClusterHost.Worker.Metrics;
+namespace ClusterHost.Metrics;
 
 /// <summary>
 /// The running aggregate of one series (one instrument, one combination of tag values). Called

@@ -1,6 +1,4 @@
-using ClusterHost.Metrics;
-
-namespace ClusterHost.Worker.Metrics;
+namespace ClusterHost.Metrics;
 
 /// <summary>
 /// Keeps the latest measurement: gauges, and the observable counters and up-down counters,

@@ -1,6 +1,4 @@
-using ClusterHost.Metrics;
-
-namespace ClusterHost.Worker.Metrics;
+namespace ClusterHost.Metrics;
 
 /// <summary>Adds up every measurement: Counter (deltas, only positive) and UpDownCounter (deltas).</summary>
 internal sealed class SumAggregator(IReadOnlyDictionary<string, string> tags) : SeriesAggregator(tags)

@@ -1,6 +1,4 @@
-using ClusterHost.Metrics;
-
-namespace ClusterHost.Worker.Metrics;
+namespace ClusterHost.Metrics;
 
 /// <summary>
 /// Counts measurements in fixed buckets (a value equal to a bound falls in that bound's bucket,

@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using ClusterHost.Metrics;
-
-namespace ClusterHost.Worker.Metrics;
+namespace ClusterHost.Metrics;
 
 /// <summary>
 /// Every series of one instrument, keyed by its tag values. The number of series is capped
