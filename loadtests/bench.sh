@@ -2,9 +2,10 @@
 # The benchmark (issue 6): ClusterHost against one Kestrel process and a Node cluster, in
 # interleaved rounds with wrk; a markdown report on stdout and in loadtests/results/latest.md.
 #
-#   loadtests/bench.sh                  # Release build, ReadyToRun publish of the app, 3 rounds (about 8 minutes)
-#   loadtests/bench.sh --smoke          # 1 round, 2 s per run, 1 restart: checks it still works
+#   loadtests/bench.sh                  # Release build, ReadyToRun publish of the app, 3 rounds (about 6 minutes)
+#   loadtests/bench.sh --smoke          # 1 round, 2 s per run, 1 restart: checks it still works (publish included)
 #   loadtests/bench.sh --no-build --configuration Debug --out /tmp/report.md
+#   loadtests/bench.sh --no-publish     # the SampleApp as built beside the primary (or --app PATH)
 #
 # Other options go to loadtests/bench/bench.py (--rounds, --duration, --warmup, --restarts,
 # --connections, --threads, --targets single,reuseport,...). Needs python3 and wrk; installs
@@ -14,11 +15,14 @@ cd "$(dirname "$0")/.."
 
 BENCH_COMMAND="loadtests/bench.sh${*:+ $*}"
 build=1
+publish=1
 configuration=Release
 passthrough=()
 while (($# > 0)); do
   case "$1" in
     --no-build) build=0 ;;
+    --no-publish) publish=0 ;;
+    --app) publish=0; passthrough+=("$1" "$2"); shift ;;
     --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1) ;;
     --configuration) configuration="$2"; shift ;;
     *) passthrough+=("$1") ;;
@@ -39,6 +43,8 @@ export BENCH_COMMAND
 if ((build)); then
   echo "bench: dotnet build ClusterHost.sln -c $configuration" >&2
   dotnet build ClusterHost.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly >&2
+fi
+if ((publish)); then
   # Measured as users deploy an app: published, with ReadyToRun code, so a new worker JITs
   # less while it starts (loadtests/results/tuning.md). `single` runs the same files.
   rid="$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')"

@@ -22,7 +22,9 @@ public sealed class PrometheusServerTests(ITestOutputHelper output)
     public async Task Prometheus_CountsEveryWorker_AndEveryDashboardQueryReturnsData()
     {
         const int Workers = 2;
-        await using var primary = ClusterProcess.StartPrimary(output, "--workers", Workers.ToString(CultureInfo.InvariantCulture), "--urls", "http://127.0.0.1:0");
+        // Proxy mode: the workers report as in every mode, and the front's panels have data too.
+        await using var primary = ClusterProcess.StartPrimary(
+            output, "--mode", "proxy", "--workers", Workers.ToString(CultureInfo.InvariantCulture), "--urls", "http://127.0.0.1:0");
         using var metrics = await MetricsEndpoint.WaitForAsync(primary);
         var (url, _) = await primary.WaitForReadyAsync();
 
