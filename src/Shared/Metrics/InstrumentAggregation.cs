@@ -38,10 +38,20 @@ internal sealed class InstrumentAggregation
 
     private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
 
+    /// <summary>The longest series key the allocation-free lookup builds; longer keys take the string path.</summary>
+    internal const int MaxSpanKeyLength = 512;
+
+    /// <summary>Tags per measurement the allocation-free lookup sorts; more take the string path.</summary>
+    private const int MaxSpanKeyTags = 16;
+
     [ThreadStatic]
     private static StringBuilder? t_keyBuilder;
 
+    [ThreadStatic]
+    private static char[]? t_keyBuffer;
+
     private readonly ConcurrentDictionary<string, SeriesAggregator> _series = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SeriesAggregator>.AlternateLookup<ReadOnlySpan<char>> _seriesBySpan;
     private readonly Func<IReadOnlyDictionary<string, string>, SeriesAggregator> _createSeries;
     private readonly Action<Instrument> _onOverflow;
     private int _overflowReported;
@@ -50,6 +60,7 @@ internal sealed class InstrumentAggregation
     {
         Instrument = instrument;
         _onOverflow = onOverflow;
+        _seriesBySpan = _series.GetAlternateLookup<ReadOnlySpan<char>>();
         var definition = instrument.GetType().IsGenericType ? instrument.GetType().GetGenericTypeDefinition() : instrument.GetType();
         if (definition == typeof(Histogram<>))
         {
@@ -81,14 +92,95 @@ internal sealed class InstrumentAggregation
     /// <summary>Histogram bucket bounds, strictly ascending and finite; null for other kinds.</summary>
     public double[]? Bounds { get; }
 
+    /// <summary>
+    /// Adds one measurement to its series. Runs on every request, so finding a series that exists
+    /// allocates nothing: its key is built in a per-thread buffer and looked up as a span. Only a
+    /// new series (or a key too long or with tag values of an unusual type) builds the key string.
+    /// </summary>
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+        var buffer = t_keyBuffer ??= new char[MaxSpanKeyLength];
+        if (TryWriteKey(tags, buffer, out var length) && _seriesBySpan.TryGetValue(buffer.AsSpan(0, length), out var existing))
+        {
+            existing.Record(value);
+            return;
+        }
         var key = KeyOf(tags);
         if (!_series.TryGetValue(key, out var series))
         {
             series = AddSeries(key, tags);
         }
         series.Record(value);
+    }
+
+    /// <summary>
+    /// Writes the same key as <see cref="KeyOf"/> into <paramref name="buffer"/> without allocating;
+    /// false when it cannot (too many tags, too long, or a value it does not format itself).
+    /// </summary>
+    internal static bool TryWriteKey(ReadOnlySpan<KeyValuePair<string, object?>> tags, Span<char> buffer, out int length)
+    {
+        length = 0;
+        if (tags.Length > MaxSpanKeyTags)
+        {
+            return false;
+        }
+        // Tag indexes by key, ordinal (insertion sort: a handful of tags).
+        Span<int> order = stackalloc int[tags.Length];
+        for (var i = 0; i < tags.Length; i++)
+        {
+            var j = i;
+            while (j > 0 && string.CompareOrdinal(tags[order[j - 1]].Key, tags[i].Key) > 0)
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+        Span<char> formatted = stackalloc char[64];
+        foreach (var index in order)
+        {
+            var (key, value) = tags[index];
+            scoped ReadOnlySpan<char> text;
+            switch (value)
+            {
+                case null:
+                    text = [];
+                    break;
+                case string s:
+                    text = s;
+                    break;
+                case bool flag:
+                    text = flag ? "true" : "false";
+                    break;
+                case int number when number.TryFormat(formatted, out var written, default, CultureInfo.InvariantCulture):
+                    text = formatted[..written];
+                    break;
+                case long number when number.TryFormat(formatted, out var written, default, CultureInfo.InvariantCulture):
+                    text = formatted[..written];
+                    break;
+                default:
+                    return false;
+            }
+            if (!TryAppendLengthPrefixed(buffer, ref length, key) || !TryAppendLengthPrefixed(buffer, ref length, text))
+            {
+                return false;
+            }
+        }
+        return true;
+
+        static bool TryAppendLengthPrefixed(Span<char> buffer, ref int length, ReadOnlySpan<char> text)
+        {
+            if (!text.Length.TryFormat(buffer[length..], out var digits, default, CultureInfo.InvariantCulture)
+                || length + digits + 1 + text.Length > buffer.Length)
+            {
+                return false;
+            }
+            length += digits;
+            buffer[length++] = ':';
+            text.CopyTo(buffer[length..]);
+            length += text.Length;
+            return true;
+        }
     }
 
     private SeriesAggregator AddSeries(string key, ReadOnlySpan<KeyValuePair<string, object?>> tags)
