@@ -506,13 +506,13 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
 
     have = set(names)
     goals = [
-        ("reuseport keep-alive rps / single", rr("reuseport", "single", "keepalive") if {"reuseport", "single"} <= have else None, ">=", 0.95, 2, ""),
-        ("reuseport new-connection rps / single", rr("reuseport", "single", "close") if {"reuseport", "single"} <= have else None, ">=", 0.90, 2, ""),
-        ("reuseport keep-alive rps / node-cluster", rr("reuseport", "node-cluster", "keepalive") if {"reuseport", "node-cluster"} <= have else None, ">=", 1.2, 2, ""),
-        ("proxy (Unix sockets) rps / single (keep-alive)", rr("proxy-unix", "single", "keepalive") if {"proxy-unix", "single"} <= have else None, ">=", 0.40, 2, ""),
-        ("proxy over Unix sockets / proxy over TCP (keep-alive)", rr("proxy-unix", "proxy-tcp", "keepalive") if {"proxy-unix", "proxy-tcp"} <= have else None, ">=", 1.15, 2, ""),
+        ("reuseport keep-alive rps / single", rr("reuseport", "single", "keepalive") if {"reuseport", "single"} <= have else None, ">=", 0.95, 3, ""),
+        ("reuseport new-connection rps / single", rr("reuseport", "single", "close") if {"reuseport", "single"} <= have else None, ">=", 0.90, 3, ""),
+        ("reuseport keep-alive rps / node-cluster", rr("reuseport", "node-cluster", "keepalive") if {"reuseport", "node-cluster"} <= have else None, ">=", 1.2, 3, ""),
+        ("proxy (Unix sockets) rps / single (keep-alive)", rr("proxy-unix", "single", "keepalive") if {"proxy-unix", "single"} <= have else None, ">=", 0.40, 3, ""),
+        ("proxy over Unix sockets / proxy over TCP (keep-alive)", rr("proxy-unix", "proxy-tcp", "keepalive") if {"proxy-unix", "proxy-tcp"} <= have else None, ">=", 1.15, 3, ""),
         (f"worker balance max/min share at {args.connections} connections (reuseport, keep-alive)",
-         med(values("reuseport", "keepalive", "balance")) if "reuseport" in have else None, "<=", 1.2, 2, ""),
+         med(values("reuseport", "keepalive", "balance")) if "reuseport" in have else None, "<=", 1.2, 3, ""),
         ("RSS per idle worker (reuseport, median)",
          med([v for r in rounds for v in r["reuseport"]["rss"]]) if "reuseport" in have else None, "<=", 80, 1, " MB"),
         ("worker restart, SIGKILL to first 200 (median)", restart_median, "<=", 400, 0, " ms"),
