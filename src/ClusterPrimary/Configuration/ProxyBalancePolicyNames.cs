@@ -3,7 +3,7 @@ namespace ClusterHost.Primary.Configuration;
 /// <summary>The names users type for <see cref="ProxyBalancePolicy"/> (<c>--balance</c>).</summary>
 internal static class ProxyBalancePolicyNames
 {
-    public static readonly IReadOnlyList<string> All = [.. Enum.GetValues<ProxyBalancePolicy>().Select(ToName)];
+    public static readonly IReadOnlyList<string> All = EnumNames.All<ProxyBalancePolicy>(ToName);
 
     public static string ToName(ProxyBalancePolicy policy) => policy switch
     {
@@ -14,17 +14,5 @@ internal static class ProxyBalancePolicyNames
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
     };
 
-    public static bool TryParse(string value, out ProxyBalancePolicy policy)
-    {
-        foreach (var candidate in Enum.GetValues<ProxyBalancePolicy>())
-        {
-            if (string.Equals(ToName(candidate), value.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                policy = candidate;
-                return true;
-            }
-        }
-        policy = default;
-        return false;
-    }
+    public static bool TryParse(string value, out ProxyBalancePolicy policy) => EnumNames.TryParse(value, ToName, out policy);
 }

@@ -283,33 +283,6 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
         throw new TimeoutException($"the front still accepted connections {timeout} after SIGTERM");
     }
 
-    // YARP's configuration follows replacements: the new worker joins before the old one leaves.
-    [Fact]
-    public async Task Sighup_UnderLoad_ReplacesEveryWorkerBehindTheFront_WithNoFailedRequest()
-    {
-        await using var primary = StartProxy();
-        var (url, oldPids) = await primary.WaitForReadyAsync();
-        await using var load = LoadGenerator.Start(url, keepAliveClients: 4, freshConnectionClients: 4);
-        await load.WaitForSuccessesAsync(200);
-
-        var before = primary.Lines.Count;
-        primary.Signal(Signals.SIGHUP);
-        await primary.WaitForLineAsync(new Regex("Reload finished: 2 workers replaced"), after: before);
-        var atReload = load.Succeeded;
-        await load.WaitForSuccessesAsync(200);
-        await load.StopAsync();
-
-        output.WriteLine($"requests: {load.Succeeded} ok ({load.Succeeded - atReload} after the reload), {load.Failures.Count} failed");
-        Assert.Empty(load.Failures);
-        var newPids = Regex.Matches(string.Join('\n', primary.Lines.Skip(before)), @"replacing pid \d+ with pid (\d+)")
-            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal(2, newPids.Length);
-        Assert.All(oldPids, pid => Assert.False(ProcessTable.IsAlive(pid)));
-        Assert.All(newPids, pid => Assert.True(load.ByPid.ContainsKey(pid), $"new worker {pid} served nothing"));
-        Assert.Contains(primary.Lines.Skip(before), l => l.Contains("Proxy: worker 0 in rotation as w0-2", StringComparison.Ordinal));
-        await StopAsync(primary);
-    }
-
     [Fact]
     public async Task InvalidBalance_PrintsOneLine_ExitsTwo_StartsNothing()
     {

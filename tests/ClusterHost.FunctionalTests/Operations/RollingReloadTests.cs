@@ -6,10 +6,13 @@ namespace ClusterHost.FunctionalTests.Operations;
 
 public sealed class RollingReloadTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Sighup_UnderLoad_ReplacesEveryWorker_WithNoFailedRequest()
+    // In proxy mode YARP's configuration follows the replacements: the new worker joins before the old one leaves.
+    [Theory]
+    [InlineData("reuseport")]
+    [InlineData("proxy")]
+    public async Task Sighup_UnderLoad_ReplacesEveryWorker_WithNoFailedRequest(string mode)
     {
-        await using var primary = ClusterProcess.StartPrimary(output, "--workers", "2", "--urls", "http://127.0.0.1:0");
+        await using var primary = ClusterProcess.StartPrimary(output, "--mode", mode, "--workers", "2", "--urls", "http://127.0.0.1:0");
         var (url, oldPids) = await primary.WaitForReadyAsync();
         await using var load = LoadGenerator.Start(url, keepAliveClients: 4, freshConnectionClients: 4);
         await load.WaitForSuccessesAsync(200);
@@ -20,7 +23,7 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
         var atReload = load.Succeeded;
         var newPids = Regex.Matches(string.Join('\n', primary.Lines.Skip(before)), @"replacing pid \d+ with pid (\d+)")
             .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        // Until each new worker has served (the kernel decides which connections reach which), bounded.
+        // Until each new worker has served (in reuseport the kernel decides which connections reach which), bounded.
         var deadline = DateTime.UtcNow + ClusterProcess.Patience;
         while (!newPids.All(load.ByPid.ContainsKey) && DateTime.UtcNow < deadline)
         {
@@ -33,6 +36,12 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
         Assert.Equal(2, newPids.Length);
         Assert.All(oldPids, pid => Assert.False(ProcessTable.IsAlive(pid)));
         Assert.All(newPids, pid => Assert.True(load.ByPid.ContainsKey(pid), $"new worker {pid} served nothing"));
+        if (mode == "proxy")
+        {
+            Assert.Contains(primary.Lines.Skip(before), l => l.Contains("Proxy: worker 0 in rotation as w0-2", StringComparison.Ordinal));
+            primary.Signal(Signals.SIGTERM);
+            Assert.Equal(0, await primary.WaitForExitAsync());
+        }
     }
 
     [Fact]

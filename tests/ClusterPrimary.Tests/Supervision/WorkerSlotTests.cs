@@ -90,13 +90,7 @@ public sealed class WorkerSlotTests
     [Fact]
     public async Task ReadyWorker_IsAnnouncedToTheBalancer_AndDrainedOnStop()
     {
-        var slot = CreateSlot();
-        var run = slot.RunAsync();
-        await WaitForLaunchesAsync(1);
-        var worker = _launcher.Launches[0].Process;
-
-        worker.BecomeReady();
-        await slot.FirstReady.WaitAsync(TimeSpan.FromSeconds(10));
+        var (slot, run, worker) = await StartWithReadyWorkerAsync();
         Assert.Equal(WorkerSlotState.Ready, slot.State);
         Assert.Equal([new WorkerInstance(0, 1)], _balancer.Ready);
 
