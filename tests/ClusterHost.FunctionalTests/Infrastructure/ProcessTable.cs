@@ -11,6 +11,28 @@ internal static class ProcessTable
     /// <summary>The one-letter state (R, S, Z ...), or null if there is no such process.</summary>
     public static char? State(int pid) => ReadStat(pid) is { } fields ? fields[0][0] : null;
 
+    /// <summary>
+    /// True once every thread of the process is stopped (state T). kill(SIGSTOP) returns before
+    /// that: one thread takes the signal and stops the others, so on a busy machine another thread
+    /// can still run for a few milliseconds.
+    /// </summary>
+    public static bool IsStopped(int pid)
+    {
+        try
+        {
+            var threads = Directory.GetDirectories($"/proc/{pid}/task");
+            return threads.Length > 0 && threads.All(thread =>
+            {
+                var stat = File.ReadAllText(Path.Combine(thread, "stat"));
+                return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static int? ParentPid(int pid) =>
         ReadStat(pid) is { } fields ? int.Parse(fields[1], CultureInfo.InvariantCulture) : null;
 

@@ -111,6 +111,12 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         Signals.Send(pids[0], SIGSTOP);
         try
         {
+            var deadline = DateTime.UtcNow + ClusterProcess.Patience;
+            while (!ProcessTable.IsStopped(pids[0]) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+            Assert.True(ProcessTable.IsStopped(pids[0]), "worker 0 did not stop after SIGSTOP");
             for (var i = 0; i < 3; i++)
             {
                 var (scrape, elapsed, _) = await metrics.ScrapeWithDetailsAsync();
