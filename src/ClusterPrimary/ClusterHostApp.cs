@@ -28,8 +28,8 @@ internal static class ClusterHostApp
         builder.Configuration.AddInMemoryCollection(commandLine.Settings);
 
         var errors = new List<string>(commandLine.Errors);
-        var options = ClusterOptionsBinder.Bind(builder.Configuration, errors);
-        var config = ClusterOptionsValidator.Validate(options, commandLine.AppArguments, errors);
+        var options = ClusterHostOptionsBinder.Bind(builder.Configuration, errors);
+        var config = ClusterHostOptionsValidator.Validate(options, commandLine.AppArguments, errors);
         if (config is null)
         {
             foreach (var error in errors)
@@ -52,7 +52,7 @@ internal static class ClusterHostApp
 
         ConfigureServices(builder, config, balancer);
         using var host = builder.Build();
-        var exitCode = host.Services.GetRequiredService<ClusterExitCode>();
+        var outcome = host.Services.GetRequiredService<ClusterOutcome>();
         try
         {
             // Claims the metrics port before any worker starts, as Prepare() claimed the public ones.
@@ -64,10 +64,10 @@ internal static class ClusterHostApp
             return e.ExitCode;
         }
         await host.RunAsync().ConfigureAwait(false);
-        return exitCode.Code;
+        return outcome.ExitCode;
     }
 
-    private static void ConfigureServices(HostApplicationBuilder builder, ClusterConfig config, IBalancer balancer)
+    private static void ConfigureServices(HostApplicationBuilder builder, ClusterHostConfig config, IBalancer balancer)
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -82,7 +82,7 @@ internal static class ClusterHostApp
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(balancer);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ClusterExitCode>();
+        builder.Services.AddSingleton<ClusterOutcome>();
         builder.Services.AddSingleton(new ClusterSize(config.Workers));
         builder.Services.AddSingleton<ControlServer>();
         builder.Services.AddSingleton<IWorkerLauncher, WorkerLauncher>();

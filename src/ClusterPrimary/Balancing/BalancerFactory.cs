@@ -5,7 +5,7 @@ namespace ClusterHost.Primary.Balancing;
 /// <summary>Creates the <see cref="IBalancer"/> for the configured mode.</summary>
 internal static class BalancerFactory
 {
-    public static IBalancer Create(ClusterConfig config) => config.Mode switch
+    public static IBalancer Create(ClusterHostConfig config) => config.Mode switch
     {
         BalancingMode.ReusePort => new ReusePortBalancer(config),
         BalancingMode.Proxy => new Proxy.ProxyBalancer(config, TimeProvider.System),

@@ -21,7 +21,7 @@ namespace ClusterHost.Primary.Balancing;
 /// restarts. A bound socket that does not listen receives no connections.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed class ReusePortBalancer(ClusterConfig config) : IBalancer
+internal sealed class ReusePortBalancer(ClusterHostConfig config) : IBalancer
 {
     private readonly List<Socket> _reservations = [];
     private readonly List<IPEndPoint> _endpoints = [];

@@ -56,7 +56,7 @@ internal sealed record ClusterCommandLine
                 errors.Add($"{option.Switch} needs a value: {option.Switch} {option.ValueName}");
                 continue;
             }
-            settings[$"{ClusterOptions.SectionName}:{option.Key}"] = value;
+            settings[$"{ClusterHostOptions.SectionName}:{option.Key}"] = value;
         }
 
         return new ClusterCommandLine

@@ -1,7 +1,7 @@
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>
-/// One setting of <see cref="ClusterOptions"/>: its command-line switch, configuration key,
+/// One setting of <see cref="ClusterHostOptions"/>: its command-line switch, configuration key,
 /// help text, and how to read it. The table in <see cref="ClusterOptionTable"/> drives the
 /// command-line parser, <c>--help</c>, and the binder alike, so they cannot disagree.
 /// </summary>
@@ -11,4 +11,4 @@ internal sealed record ClusterOption(
     string ValueName,
     string Help,
     Func<string> DefaultText,
-    Func<ClusterOptions, string, string?> Apply);
+    Func<ClusterHostOptions, string, string?> Apply);

@@ -7,17 +7,17 @@ internal static class ClusterOptionTable
 {
     public static readonly IReadOnlyList<ClusterOption> All =
     [
-        new("--workers", nameof(ClusterOptions.Workers), "N",
-            $"worker processes, {ClusterOptionsValidator.MinWorkers} to {ClusterOptionsValidator.MaxWorkers}",
+        new("--workers", nameof(ClusterHostOptions.Workers), "N",
+            $"worker processes, {ClusterHostOptionsValidator.MinWorkers} to {ClusterHostOptionsValidator.MaxWorkers}",
             () => $"{Environment.ProcessorCount} (CPUs)",
             (o, v) => ParseInt(v, x => o.Workers = x)),
-        new("--urls", nameof(ClusterOptions.Urls), "URL[;URL]",
+        new("--urls", nameof(ClusterHostOptions.Urls), "URL[;URL]",
             "public endpoints: http://IP:PORT, http://localhost:PORT or http://*:PORT",
-            () => new ClusterOptions().Urls,
+            () => new ClusterHostOptions().Urls,
             (o, v) => { o.Urls = v; return null; }),
-        new("--mode", nameof(ClusterOptions.Mode), "MODE",
+        new("--mode", nameof(ClusterHostOptions.Mode), "MODE",
             $"balancing mode: {string.Join(", ", BalancingModeNames.All)}",
-            () => BalancingModeNames.ToName(new ClusterOptions().Mode),
+            () => BalancingModeNames.ToName(new ClusterHostOptions().Mode),
             (o, v) =>
             {
                 if (!BalancingModeNames.TryParse(v, out var mode))
@@ -27,9 +27,9 @@ internal static class ClusterOptionTable
                 o.Mode = mode;
                 return null;
             }),
-        new("--balance", nameof(ClusterOptions.Balance), "POLICY",
+        new("--balance", nameof(ClusterHostOptions.Balance), "POLICY",
             $"proxy mode: how a worker is picked for each request: {string.Join(", ", ProxyBalancePolicyNames.All)}",
-            () => ProxyBalancePolicyNames.ToName(new ClusterOptions().Balance),
+            () => ProxyBalancePolicyNames.ToName(new ClusterHostOptions().Balance),
             (o, v) =>
             {
                 if (!ProxyBalancePolicyNames.TryParse(v, out var policy))
@@ -39,9 +39,9 @@ internal static class ClusterOptionTable
                 o.Balance = policy;
                 return null;
             }),
-        new("--proxy-transport", nameof(ClusterOptions.ProxyTransport), "TRANSPORT",
+        new("--proxy-transport", nameof(ClusterHostOptions.ProxyTransport), "TRANSPORT",
             $"proxy mode: how the primary reaches workers: {string.Join(", ", ProxyTransportNames.All)} (loopback)",
-            () => ProxyTransportNames.ToName(new ClusterOptions().ProxyTransport),
+            () => ProxyTransportNames.ToName(new ClusterHostOptions().ProxyTransport),
             (o, v) =>
             {
                 if (!ProxyTransportNames.TryParse(v, out var transport))
@@ -51,45 +51,45 @@ internal static class ClusterOptionTable
                 o.ProxyTransport = transport;
                 return null;
             }),
-        new("--app", nameof(ClusterOptions.App), "PATH",
+        new("--app", nameof(ClusterHostOptions.App), "PATH",
             "the app's .dll (an ASP.NET Core app that calls UseClusterWorker())",
             () => "the SampleApp built with the primary",
             (o, v) => { o.App = v; return null; }),
-        new("--shutdown-timeout", nameof(ClusterOptions.ShutdownTimeout), "SECONDS",
+        new("--shutdown-timeout", nameof(ClusterHostOptions.ShutdownTimeout), "SECONDS",
             "how long workers may drain on shutdown before they are killed",
-            () => Format(new ClusterOptions().ShutdownTimeout),
+            () => Format(new ClusterHostOptions().ShutdownTimeout),
             (o, v) => ParseSeconds(v, x => o.ShutdownTimeout = x)),
-        new("--start-timeout", nameof(ClusterOptions.StartTimeout), "SECONDS",
+        new("--start-timeout", nameof(ClusterHostOptions.StartTimeout), "SECONDS",
             "how long a new worker may take to become ready before it is killed",
-            () => Format(new ClusterOptions().StartTimeout),
+            () => Format(new ClusterHostOptions().StartTimeout),
             (o, v) => ParseSeconds(v, x => o.StartTimeout = x)),
-        new("--max-restarts", nameof(ClusterOptions.MaxRestarts), "N",
+        new("--max-restarts", nameof(ClusterHostOptions.MaxRestarts), "N",
             "consecutive quick failures before a worker slot is given up",
-            () => new ClusterOptions().MaxRestarts.ToString(CultureInfo.InvariantCulture),
+            () => new ClusterHostOptions().MaxRestarts.ToString(CultureInfo.InvariantCulture),
             (o, v) => ParseInt(v, x => o.MaxRestarts = x)),
-        new("--worker-timeout", nameof(ClusterOptions.WorkerTimeout), "SECONDS",
+        new("--worker-timeout", nameof(ClusterHostOptions.WorkerTimeout), "SECONDS",
             "a worker silent this long is hung: stacks captured, killed, restarted; 0 disables",
-            () => Format(new ClusterOptions().WorkerTimeout),
+            () => Format(new ClusterHostOptions().WorkerTimeout),
             (o, v) => ParseSeconds(v, x => o.WorkerTimeout = x)),
-        new("--max-memory", nameof(ClusterOptions.MaxMemory), "SIZE",
+        new("--max-memory", nameof(ClusterHostOptions.MaxMemory), "SIZE",
             "replace a worker gracefully when its resident memory exceeds SIZE (e.g. 512MB, 2GB)",
             () => "none",
             (o, v) => { o.MaxMemory = v; return null; }),
-        new("--max-requests", nameof(ClusterOptions.MaxRequests), "N",
+        new("--max-requests", nameof(ClusterHostOptions.MaxRequests), "N",
             "replace a worker gracefully after N requests; 0 never",
             () => "0",
             (o, v) => ParseInt(v, x => o.MaxRequests = x)),
-        new("--max-requests-jitter", nameof(ClusterOptions.MaxRequestsJitter), "J",
+        new("--max-requests-jitter", nameof(ClusterHostOptions.MaxRequestsJitter), "J",
             "add up to J requests at random to --max-requests per worker, so workers do not recycle together",
             () => "0",
             (o, v) => ParseInt(v, x => o.MaxRequestsJitter = x)),
-        new("--evidence-dir", nameof(ClusterOptions.EvidenceDir), "PATH",
+        new("--evidence-dir", nameof(ClusterHostOptions.EvidenceDir), "PATH",
             "folder for the stacks of hung workers",
             () => "$TMPDIR/clusterhost",
             (o, v) => { o.EvidenceDir = v; return null; }),
-        new("--metrics-urls", nameof(ClusterOptions.MetricsUrls), "URL[;URL]",
+        new("--metrics-urls", nameof(ClusterHostOptions.MetricsUrls), "URL[;URL]",
             $"where the primary serves Prometheus /metrics (same forms as --urls), or {MetricsUrlsParser.None} to turn it off",
-            () => new ClusterOptions().MetricsUrls,
+            () => new ClusterHostOptions().MetricsUrls,
             (o, v) => { o.MetricsUrls = v; return null; }),
     ];
 

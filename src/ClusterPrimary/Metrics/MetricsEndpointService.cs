@@ -21,7 +21,7 @@ namespace ClusterHost.Primary.Metrics;
 /// and keeps answering while workers drain.
 /// </summary>
 internal sealed class MetricsEndpointService(
-    ClusterConfig config,
+    ClusterHostConfig config,
     ClusterMetricsScraper scraper,
     IBalancer balancer,
     ILogger<MetricsEndpointService> logger) : IHostedService, IAsyncDisposable

@@ -16,11 +16,11 @@ namespace ClusterHost.Primary.Supervision;
 /// request count; and on host shutdown stops the balancer accepting, then drains every worker.
 /// </summary>
 internal sealed class Supervisor(
-    ClusterConfig config,
+    ClusterHostConfig config,
     IBalancer balancer,
     IWorkerLauncher launcher,
     ClusterSize size,
-    ClusterExitCode exitCode,
+    ClusterOutcome clusterOutcome,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<Supervisor> logger) : BackgroundService
@@ -128,12 +128,12 @@ internal sealed class Supervisor(
         switch (outcome)
         {
             case SlotOutcome.Fatal:
-                exitCode.Fail(ExitCodes.Failure);
+                clusterOutcome.Fail(ExitCodes.Failure);
                 lifetime.StopApplication();
                 break;
             case SlotOutcome.GaveUp when Slots.All(s => s.State == WorkerSlotState.GaveUp):
                 Log.AllSlotsGaveUp(logger, ExitCodes.CrashLoop);
-                exitCode.Fail(ExitCodes.CrashLoop);
+                clusterOutcome.Fail(ExitCodes.CrashLoop);
                 lifetime.StopApplication();
                 break;
         }
@@ -205,7 +205,7 @@ internal sealed class Supervisor(
         await _scaling.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_stopping || Slots.Count >= ClusterOptionsValidator.MaxWorkers)
+            if (_stopping || Slots.Count >= ClusterHostOptionsValidator.MaxWorkers)
             {
                 return;
             }

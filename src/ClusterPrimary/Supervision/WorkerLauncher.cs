@@ -10,7 +10,7 @@ using ClusterHost.Primary.Platform;
 namespace ClusterHost.Primary.Supervision;
 
 /// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the app's folder.</summary>
-internal sealed class WorkerLauncher(ClusterConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
+internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach

@@ -17,7 +17,7 @@ internal sealed class WorkerSlot
 
     private readonly IWorkerLauncher _launcher;
     private readonly IBalancer _balancer;
-    private readonly ClusterConfig _config;
+    private readonly ClusterHostConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RestartBackoff _backoff;
@@ -31,7 +31,7 @@ internal sealed class WorkerSlot
     private long _generation;
     private IWorkerProcess? _ending;
 
-    public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterConfig config, TimeProvider time, ILogger logger)
+    public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterHostConfig config, TimeProvider time, ILogger logger)
     {
         Id = id;
         _launcher = launcher;

@@ -8,20 +8,20 @@ public sealed class MetricsUrlsParserTests
 {
     private static readonly string ExistingApp = typeof(MetricsUrlsParserTests).Assembly.Location;
 
-    private static (ClusterConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
+    private static (ClusterHostConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Append((Key: "App", Value: ExistingApp)).Select(s => KeyValuePair.Create($"Cluster:{s.Key}", (string?)s.Value)))
             .Build();
         var errors = new List<string>();
-        var options = ClusterOptionsBinder.Bind(configuration, errors);
-        return (ClusterOptionsValidator.Validate(options, [], errors), errors);
+        var options = ClusterHostOptionsBinder.Bind(configuration, errors);
+        return (ClusterHostOptionsValidator.Validate(options, [], errors), errors);
     }
 
     [Fact]
     public void Default_IsLoopbackPort9464()
     {
-        Assert.Equal("http://127.0.0.1:9464", new ClusterOptions().MetricsUrls);
+        Assert.Equal("http://127.0.0.1:9464", new ClusterHostOptions().MetricsUrls);
 
         var (config, errors) = Load();
 

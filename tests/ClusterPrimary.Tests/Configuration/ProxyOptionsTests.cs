@@ -7,20 +7,20 @@ public sealed class ProxyOptionsTests
 {
     private static readonly string ExistingApp = typeof(ProxyOptionsTests).Assembly.Location;
 
-    private static (ClusterConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
+    private static (ClusterHostConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Append(("App", ExistingApp)).Select(s => KeyValuePair.Create($"Cluster:{s.Item1}", (string?)s.Item2)))
             .Build();
         var errors = new List<string>();
-        var options = ClusterOptionsBinder.Bind(configuration, errors);
-        return (ClusterOptionsValidator.Validate(options, [], errors), errors);
+        var options = ClusterHostOptionsBinder.Bind(configuration, errors);
+        return (ClusterHostOptionsValidator.Validate(options, [], errors), errors);
     }
 
     [Fact]
     public void Defaults_AreRoundRobinOverUnixSockets()
     {
-        var options = new ClusterOptions();
+        var options = new ClusterHostOptions();
 
         Assert.Equal(ProxyBalancePolicy.RoundRobin, options.Balance);
         Assert.Equal(ProxyTransport.Unix, options.ProxyTransport);

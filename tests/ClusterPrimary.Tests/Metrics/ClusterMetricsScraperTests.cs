@@ -58,7 +58,7 @@ public sealed class ClusterMetricsScraperTests
 
     private async Task<WorkerSlot[]> StartSlotsAsync(int count)
     {
-        var config = new ClusterConfig
+        var config = new ClusterHostConfig
         {
             Workers = count,
             Urls = [],

@@ -11,7 +11,7 @@ public sealed class WorkerLauncherTests
     [Fact]
     public async Task WorkerEnvironment_WithholdsTheSupervisorsVariables_AndNamesTheSlot()
     {
-        var config = new ClusterConfig
+        var config = new ClusterHostConfig
         {
             Workers = 4,
             Urls = ListenUrlParser.Parse("http://127.0.0.1:0", new List<string>()),

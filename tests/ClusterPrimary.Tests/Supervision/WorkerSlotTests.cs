@@ -14,7 +14,7 @@ public sealed class WorkerSlotTests
 
     public WorkerSlotTests() => _launcher = new FakeWorkerLauncher(_time);
 
-    private WorkerSlot CreateSlot(int maxRestarts = 5, double startTimeoutSeconds = 30) => new(0, _launcher, _balancer, new ClusterConfig
+    private WorkerSlot CreateSlot(int maxRestarts = 5, double startTimeoutSeconds = 30) => new(0, _launcher, _balancer, new ClusterHostConfig
     {
         Workers = 1,
         Urls = [],

@@ -3,7 +3,6 @@ using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ClusterConfig = ClusterHost.Primary.Configuration.ClusterConfig;
 
 namespace ClusterHost.Primary.Balancing.Proxy;
 
@@ -19,7 +18,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// inherits its predecessor's health, and nothing restarts the proxy.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed class ProxyBalancer(ClusterConfig config, TimeProvider time) : IBalancer, IFrontMetricsSource
+internal sealed class ProxyBalancer(ClusterHostConfig config, TimeProvider time) : IBalancer, IFrontMetricsSource
 {
     private readonly WorkerRotation _rotation = new(config.Balance);
     private IWorkerEndpoints? _workers;

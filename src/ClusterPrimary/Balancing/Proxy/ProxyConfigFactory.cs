@@ -6,7 +6,6 @@ using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
-using YarpClusterConfig = Yarp.ReverseProxy.Configuration.ClusterConfig;
 
 namespace ClusterHost.Primary.Balancing.Proxy;
 
@@ -48,9 +47,9 @@ internal static class ProxyConfigFactory
         .WithTransformUseOriginalHostHeader(true),
     ];
 
-    public static IReadOnlyList<YarpClusterConfig> Clusters(ProxyBalancePolicy policy, IEnumerable<WorkerDestination> destinations) =>
+    public static IReadOnlyList<ClusterConfig> Clusters(ProxyBalancePolicy policy, IEnumerable<WorkerDestination> destinations) =>
     [
-        new YarpClusterConfig
+        new ClusterConfig
         {
             ClusterId = ClusterId,
             LoadBalancingPolicy = PolicyName(policy),

@@ -10,10 +10,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ClusterHost.Primary.Configuration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
-using ClusterConfig = ClusterHost.Primary.Configuration.ClusterConfig;
 
 namespace ClusterHost.Primary.Balancing.Proxy;
 
@@ -55,7 +55,7 @@ internal sealed class ProxyFront : IAsyncDisposable
 
     /// <summary>Binds the public endpoints and starts serving.</summary>
     /// <exception cref="ClusterStartupException">An endpoint is in use or cannot be bound.</exception>
-    public static ProxyFront Start(ClusterConfig config, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers)
+    public static ProxyFront Start(ClusterHostConfig config, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers)
     {
         var (sockets, urls) = BindPublicEndpoints(config);
         WebApplication? app = null;
@@ -93,7 +93,7 @@ internal sealed class ProxyFront : IAsyncDisposable
     /// <summary>The front's own series; empty when the primary serves no /metrics.</summary>
     public IReadOnlyList<MetricFamilySnapshot> CollectMetrics() => _metrics?.Collect() ?? [];
 
-    private static WebApplication Build(ClusterConfig config, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers, Dictionary<IPEndPoint, Socket> sockets)
+    private static WebApplication Build(ClusterHostConfig config, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers, Dictionary<IPEndPoint, Socket> sockets)
     {
         // Empty: no appsettings, environment or command line of its own; everything is set here.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
@@ -165,7 +165,7 @@ internal sealed class ProxyFront : IAsyncDisposable
     /// line, and port 0 is resolved once for all the addresses of a URL (Kestrel refuses
     /// <c>localhost:0</c>). Kestrel then listens on these very sockets.
     /// </summary>
-    private static (Dictionary<IPEndPoint, Socket> Sockets, List<string> Urls) BindPublicEndpoints(ClusterConfig config)
+    private static (Dictionary<IPEndPoint, Socket> Sockets, List<string> Urls) BindPublicEndpoints(ClusterHostConfig config)
     {
         var sockets = new Dictionary<IPEndPoint, Socket>();
         var urls = new List<string>();
@@ -195,7 +195,7 @@ internal sealed class ProxyFront : IAsyncDisposable
         return (sockets, urls);
     }
 
-    private static Socket Bind(Configuration.ListenUrl url, IPEndPoint endpoint)
+    private static Socket Bind(ListenUrl url, IPEndPoint endpoint)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

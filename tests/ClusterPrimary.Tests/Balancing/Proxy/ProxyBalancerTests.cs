@@ -16,7 +16,7 @@ namespace ClusterHost.Primary.Tests.Balancing.Proxy;
 
 public sealed class ProxyBalancerTests
 {
-    private static ClusterConfig Config(string urls, ProxyTransport transport = ProxyTransport.Unix) => new()
+    private static ClusterHostConfig Config(string urls, ProxyTransport transport = ProxyTransport.Unix) => new()
     {
         Workers = 2,
         Urls = ListenUrlParser.Parse(urls, new List<string>()),

@@ -4,24 +4,24 @@ using Microsoft.Extensions.Configuration;
 
 namespace ClusterHost.Primary.Tests.Configuration;
 
-public sealed class ClusterOptionsValidatorTests
+public sealed class ClusterHostOptionsValidatorTests
 {
-    private static readonly string ExistingApp = typeof(ClusterOptionsValidatorTests).Assembly.Location;
+    private static readonly string ExistingApp = typeof(ClusterHostOptionsValidatorTests).Assembly.Location;
 
-    private static (ClusterConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
+    private static (ClusterHostConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Cluster:{s.Key}", (string?)s.Value)))
             .Build();
         var errors = new List<string>();
-        var options = ClusterOptionsBinder.Bind(configuration, errors);
-        return (ClusterOptionsValidator.Validate(options, [], errors), errors);
+        var options = ClusterHostOptionsBinder.Bind(configuration, errors);
+        return (ClusterHostOptionsValidator.Validate(options, [], errors), errors);
     }
 
     [Fact]
     public void Defaults_AreTheDocumentedOnes()
     {
-        var options = new ClusterOptions();
+        var options = new ClusterHostOptions();
 
         Assert.Equal(Environment.ProcessorCount, options.Workers);
         Assert.Equal("http://127.0.0.1:8080", options.Urls);

@@ -1,7 +1,7 @@
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>The validated, resolved settings the primary runs with. Immutable.</summary>
-internal sealed record ClusterConfig
+internal sealed record ClusterHostConfig
 {
     public required int Workers { get; init; }
     public required IReadOnlyList<ListenUrl> Urls { get; init; }

@@ -3,10 +3,10 @@ using System.Globalization;
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>
-/// Checks every setting of <see cref="ClusterOptions"/> without stopping at the first error, and
-/// resolves them into a <see cref="ClusterConfig"/>.
+/// Checks every setting of <see cref="ClusterHostOptions"/> without stopping at the first error, and
+/// resolves them into a <see cref="ClusterHostConfig"/>.
 /// </summary>
-internal static class ClusterOptionsValidator
+internal static class ClusterHostOptionsValidator
 {
     public const int MinWorkers = 1;
     public const int MaxWorkers = 1024;
@@ -18,7 +18,7 @@ internal static class ClusterOptionsValidator
     public static string DefaultAppPath => Path.Combine(AppContext.BaseDirectory, "sample", "SampleApp.dll");
 
     /// <summary>Adds every problem to <paramref name="errors"/>; returns null if it holds any, earlier ones included.</summary>
-    public static ClusterConfig? Validate(ClusterOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors)
+    public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors)
     {
         if (options.Workers is < MinWorkers or > MaxWorkers)
         {
@@ -55,7 +55,7 @@ internal static class ClusterOptionsValidator
         {
             return null;
         }
-        return new ClusterConfig
+        return new ClusterHostConfig
         {
             Workers = options.Workers,
             Urls = urls,

@@ -3,9 +3,9 @@ namespace ClusterHost.Primary.Configuration;
 /// <summary>
 /// Settings of the primary. Bound, lowest precedence first, from the <c>Cluster</c> section of
 /// appsettings.json in the working directory, <c>Cluster__*</c> environment variables, and the
-/// command line. Validated at start by <see cref="ClusterOptionsValidator"/>.
+/// command line. Validated at start by <see cref="ClusterHostOptionsValidator"/>.
 /// </summary>
-internal sealed class ClusterOptions
+internal sealed class ClusterHostOptions
 {
     public const string SectionName = "Cluster";
 

@@ -3,26 +3,26 @@ using Microsoft.Extensions.Configuration;
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>
-/// Binds the <c>Cluster</c> configuration section to <see cref="ClusterOptions"/> through
+/// Binds the <c>Cluster</c> configuration section to <see cref="ClusterHostOptions"/> through
 /// <see cref="ClusterOptionTable"/>, collecting every error (unknown keys, unparsable values)
 /// instead of stopping at the first.
 /// </summary>
-internal static class ClusterOptionsBinder
+internal static class ClusterHostOptionsBinder
 {
-    public static ClusterOptions Bind(IConfiguration configuration, ICollection<string> errors)
+    public static ClusterHostOptions Bind(IConfiguration configuration, ICollection<string> errors)
     {
-        var options = new ClusterOptions();
-        foreach (var child in configuration.GetSection(ClusterOptions.SectionName).GetChildren())
+        var options = new ClusterHostOptions();
+        foreach (var child in configuration.GetSection(ClusterHostOptions.SectionName).GetChildren())
         {
             var option = ClusterOptionTable.FindKey(child.Key);
             if (option is null)
             {
-                errors.Add($"unknown setting '{ClusterOptions.SectionName}:{child.Key}'; allowed: {string.Join(", ", ClusterOptionTable.All.Select(o => o.Key))}");
+                errors.Add($"unknown setting '{ClusterHostOptions.SectionName}:{child.Key}'; allowed: {string.Join(", ", ClusterOptionTable.All.Select(o => o.Key))}");
                 continue;
             }
             if (child.Value is null)
             {
-                errors.Add($"{option.Switch} ({ClusterOptions.SectionName}:{option.Key}) must be a single value, not a section");
+                errors.Add($"{option.Switch} ({ClusterHostOptions.SectionName}:{option.Key}) must be a single value, not a section");
                 continue;
             }
             if (option.Apply(options, child.Value) is { } problem)
