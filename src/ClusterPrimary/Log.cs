@@ -95,6 +95,12 @@ internal static partial class Log
     [LoggerMessage(34, LogLevel.Information, "net.ipv4.tcp_migrate_req: {Status} (connections queued on a draining worker's listener move to another worker only when it is on)", EventName = "TcpMigrateRequest")]
     public static partial void TcpMigrateRequest(ILogger logger, ClusterHost.Primary.Platform.TcpMigrateRequestStatus status);
 
+    [LoggerMessage(40, LogLevel.Error, "Worker {WorkerId}: illegal slot transition from {From} to {To}; ignored", EventName = "IllegalSlotTransition")]
+    public static partial void IllegalSlotTransition(ILogger logger, int workerId, ClusterHost.Primary.Supervision.WorkerSlotState from, ClusterHost.Primary.Supervision.WorkerSlotState to);
+
+    [LoggerMessage(41, LogLevel.Error, "Worker {WorkerId} failed once (--max-restarts 0); giving up on this slot", EventName = "SlotGaveUpAtFirstFailure")]
+    public static partial void SlotGaveUpAtFirstFailure(ILogger logger, int workerId);
+
     [LoggerMessage(100, LogLevel.Warning, "Rejected a control connection from pid {Pid}: {Reason}", EventName = "ControlRejected")]
     public static partial void ControlRejected(ILogger logger, int pid, string reason);
 

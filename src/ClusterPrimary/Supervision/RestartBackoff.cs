@@ -3,9 +3,10 @@ namespace ClusterHost.Primary.Supervision;
 /// <summary>
 /// The restart schedule of one worker slot. The first failure restarts at once; each further
 /// consecutive failure waits <see cref="InitialDelay"/> × <see cref="Factor"/>^(n-2), capped at
-/// <see cref="MaxDelay"/>: 0, 0.25 s, 0.5 s, 1 s, 2 s, 4 s, 8 s, 16 s, 16 s ... A worker that stays
-/// up for <see cref="StableUptime"/> resets the count. More than <c>maxRestarts</c> failures in a
-/// row and the slot is given up.
+/// <see cref="MaxDelay"/>: 0, 0.25 s, 0.5 s, 1 s, 2 s, 4 s, 8 s, 16 s, 16 s ... A worker that became
+/// ready and stayed up for <see cref="StableUptime"/> resets the count; a worker that never became
+/// ready is a failure however long it ran (a start timeout is a failed start). More than
+/// <c>maxRestarts</c> failures in a row and the slot is given up.
 /// </summary>
 internal sealed class RestartBackoff(int maxRestarts)
 {
@@ -18,10 +19,11 @@ internal sealed class RestartBackoff(int maxRestarts)
 
     public int ConsecutiveFailures { get; private set; }
 
-    /// <param name="uptime">How long the worker that just exited had run.</param>
-    public RestartDecision OnExit(TimeSpan uptime)
+    /// <param name="uptime">How long the worker that just exited had run, from its launch.</param>
+    /// <param name="becameReady">Whether it ever became ready; one that did not never resets the count.</param>
+    public RestartDecision OnExit(TimeSpan uptime, bool becameReady)
     {
-        if (uptime >= StableUptime)
+        if (becameReady && uptime >= StableUptime)
         {
             ConsecutiveFailures = 0;
         }
@@ -40,5 +42,19 @@ internal sealed class RestartBackoff(int maxRestarts)
         }
         var delay = InitialDelay * Math.Pow(Factor, Math.Min(failures - 2, 30));
         return delay < MaxDelay ? delay : MaxDelay;
+    }
+
+    /// <summary>
+    /// The longest a slot whose worker never becomes ready runs before it is given up:
+    /// <c>(maxRestarts + 1) × startTimeout</c> plus every backoff wait, launch and kill time aside.
+    /// </summary>
+    public static TimeSpan GiveUpBound(int maxRestarts, TimeSpan startTimeout)
+    {
+        var bound = startTimeout * (maxRestarts + 1);
+        for (var failures = 1; failures <= maxRestarts; failures++)
+        {
+            bound += DelayFor(failures);
+        }
+        return bound;
     }
 }

@@ -10,6 +10,13 @@ namespace ClusterHost.Primary.Supervision;
 /// request (reload, recycling: the new worker is ready before the old one drains), until the
 /// cluster stops, the slot is removed, or it is given up.
 /// </summary>
+/// <remarks>
+/// The lifecycle is a state machine: one <see cref="WorkerSlotState"/>, changed only by
+/// <see cref="TransitionTo"/> along the edges of <see cref="IsAllowed"/>. The state and
+/// everything that belongs to it (the current worker and its timestamps, the replacement under
+/// way, the restart counts) are guarded by one lock. A timer a state waits on is armed under the
+/// same lock as the move into that state, so whoever sees the state can advance a clock.
+/// </remarks>
 internal sealed class WorkerSlot
 {
     /// <summary>Extra time after the drain budget before a worker is killed.</summary>
@@ -20,16 +27,22 @@ internal sealed class WorkerSlot
     private readonly ClusterHostConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly RestartBackoff _backoff;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The slot's state: read and written under _gate only.
     private readonly Lock _gate = new();
+    private readonly RestartBackoff _backoff;
     private readonly Dictionary<WorkerExitReason, int> _exits = [];
+    private WorkerSlotState _state = WorkerSlotState.Starting;
     private IWorkerProcess? _current;
+    private long _currentStartedAt;
+    private long _currentReadyAt;
+    private long _currentRequestLimit;
     private Task<bool>? _replacement;
-    private volatile bool _stopRequested;
     private long _generation;
-    private IWorkerProcess? _ending;
+    private int _restarts;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterHostConfig config, TimeProvider time, ILogger logger)
     {
@@ -44,32 +57,89 @@ internal sealed class WorkerSlot
 
     public int Id { get; }
 
-    public WorkerSlotState State { get; private set; } = WorkerSlotState.Starting;
+    public WorkerSlotState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
 
-    /// <summary>The worker process now in this slot, if any.</summary>
-    public IWorkerProcess? Current => _current;
+    /// <summary>The worker process now in this slot, if any (during a replacement, the one serving).</summary>
+    public IWorkerProcess? Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
 
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) at which the current worker was launched.</summary>
-    public long CurrentStartedAt { get; private set; }
+    public long CurrentStartedAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentStartedAt;
+            }
+        }
+    }
 
     /// <summary>Timestamp at which the current worker became ready; 0 while it is not.</summary>
-    public long CurrentReadyAt { get; private set; }
+    public long CurrentReadyAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentReadyAt;
+            }
+        }
+    }
 
     /// <summary>Requests after which the current worker is recycled (<c>--max-requests</c> + jitter); 0 = never.</summary>
-    public long CurrentRequestLimit { get; private set; }
+    public long CurrentRequestLimit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentRequestLimit;
+            }
+        }
+    }
 
     /// <summary>Restarts after unexpected exits so far.</summary>
-    public int Restarts { get; private set; }
+    public int Restarts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _restarts;
+            }
+        }
+    }
 
-    /// <summary>True while a replacement is under way.</summary>
-    public bool IsReplacing => _replacement is not null;
+    /// <summary>True while a replacement is under way (<see cref="WorkerSlotState.Replacing"/>).</summary>
+    public bool IsReplacing => State == WorkerSlotState.Replacing;
+
+    /// <summary>True while the current worker is being ended (<see cref="WorkerSlotState.Ending"/>: evidence capture under way).</summary>
+    public bool IsEnding => State == WorkerSlotState.Ending;
 
     /// <summary>Workers that left this slot, by reason (restarted, replaced or removed).</summary>
     public IReadOnlyDictionary<WorkerExitReason, int> Exits
     {
         get
         {
-            lock (_exits)
+            lock (_gate)
             {
                 return new Dictionary<WorkerExitReason, int>(_exits);
             }
@@ -79,39 +149,105 @@ internal sealed class WorkerSlot
     /// <summary>Completes the first time a worker in this slot is ready.</summary>
     public Task FirstReady => _firstReady.Task;
 
+    /// <summary>
+    /// Completes at the slot's next change of state or of worker. To wait for a condition without
+    /// missing a change, take this first, then test the condition, then await it.
+    /// </summary>
+    internal Task Changed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changed.Task;
+            }
+        }
+    }
+
+    /// <summary>The lifecycle's edges, all in one place. <see cref="WorkerSlotState.Stopped"/> and <see cref="WorkerSlotState.GaveUp"/> are final.</summary>
+    internal static bool IsAllowed(WorkerSlotState from, WorkerSlotState to) => (from, to) switch
+    {
+        // Ready: the worker is ready. Backoff: it exited (or never started) and will be restarted;
+        // GaveUp: it exited once too often. Draining: the slot stops while it runs; Stopped: the
+        // slot stops with no worker running, or the worker was fatal.
+        (WorkerSlotState.Starting, WorkerSlotState.Ready or WorkerSlotState.Backoff or WorkerSlotState.GaveUp or WorkerSlotState.Draining or WorkerSlotState.Stopped) => true,
+        (WorkerSlotState.Ready, WorkerSlotState.Replacing or WorkerSlotState.Ending or WorkerSlotState.Backoff or WorkerSlotState.GaveUp or WorkerSlotState.Draining or WorkerSlotState.Stopped) => true,
+        // Ready: the replacement is over (the successor serves, or the old worker is kept).
+        (WorkerSlotState.Replacing, WorkerSlotState.Ready or WorkerSlotState.Backoff or WorkerSlotState.GaveUp or WorkerSlotState.Draining or WorkerSlotState.Stopped) => true,
+        (WorkerSlotState.Ending, WorkerSlotState.Backoff or WorkerSlotState.GaveUp or WorkerSlotState.Draining or WorkerSlotState.Stopped) => true,
+        (WorkerSlotState.Backoff, WorkerSlotState.Starting or WorkerSlotState.Stopped) => true,
+        (WorkerSlotState.Draining, WorkerSlotState.Stopped) => true,
+        _ => false,
+    };
+
+    /// <summary>Moves to <paramref name="next"/> if <see cref="IsAllowed"/>; otherwise logs the illegal move and stays.</summary>
+    internal bool TransitionTo(WorkerSlotState next)
+    {
+        lock (_gate)
+        {
+            if (!IsAllowed(_state, next))
+            {
+                Log.IllegalSlotTransition(_logger, Id, _state, next);
+                return false;
+            }
+            _state = next;
+            NotifyChanged();
+            return true;
+        }
+    }
+
+    // Under _gate.
+    private bool IsStopRequested => _state is WorkerSlotState.Draining or WorkerSlotState.Stopped;
+
+    // Under _gate.
+    private void NotifyChanged()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
+    }
+
     /// <summary>Runs workers in this slot until the cluster stops, the slot is given up, or a worker is fatal.</summary>
     public async Task<SlotOutcome> RunAsync()
     {
         while (true)
         {
-            var started = _time.GetTimestamp();
-            var reason = WorkerExitReason.LaunchFailure;
             IWorkerProcess? process;
+            long started;
+            (Task Deadline, CancellationTokenSource Cancel) startTimeout = default;
             lock (_gate)
             {
-                if (_stopRequested)
+                if (IsStopRequested)
                 {
-                    State = WorkerSlotState.Stopped;
-                    return SlotOutcome.Stopped;
+                    return Stop();
                 }
-                State = WorkerSlotState.Starting;
+                if (_state == WorkerSlotState.Backoff)
+                {
+                    TransitionTo(WorkerSlotState.Starting);
+                }
+                started = _time.GetTimestamp();
                 process = TryLaunch();
                 if (process is not null)
                 {
+                    startTimeout = ArmStartTimeout();
                     _current = process;
-                    CurrentStartedAt = started;
-                    CurrentReadyAt = 0;
+                    _currentStartedAt = started;
+                    _currentReadyAt = 0;
+                    _currentRequestLimit = 0;
+                    NotifyChanged();
                 }
             }
 
+            var reason = WorkerExitReason.LaunchFailure;
+            var becameReady = false;
             if (process is not null)
             {
                 Log.WorkerStarting(_logger, Id, process.Pid);
-                if (await WaitUntilReadyAsync(process, started).ConfigureAwait(false))
+                if (await WaitUntilReadyAsync(process, started, startTimeout).ConfigureAwait(false))
                 {
-                    Promote(process, started);
+                    Promote(process, started, WorkerSlotState.Starting);
                 }
-                else if (!process.Exited.IsCompleted && !_stopRequested)
+                else if (!process.Exited.IsCompleted && !IsStopping())
                 {
                     Log.WorkerNotReady(_logger, Id, process.Pid, _config.StartTimeout);
                     process.EndedBecause = WorkerExitReason.StartTimeout;
@@ -120,51 +256,99 @@ internal sealed class WorkerSlot
 
                 (process, var exitCode) = await FollowUntilUnexpectedExitAsync().ConfigureAwait(false);
                 _balancer.WorkerLeaving(process.Instance);
-                if (_stopRequested)
+                lock (_gate)
                 {
-                    State = WorkerSlotState.Stopped;
-                    return SlotOutcome.Stopped;
+                    if (IsStopRequested)
+                    {
+                        return Stop();
+                    }
+                    if (process.FatalError is not null)
+                    {
+                        TransitionTo(WorkerSlotState.Stopped);
+                    }
+                    started = _currentStartedAt;
+                    becameReady = ReferenceEquals(process, _current) && _currentReadyAt != 0;
                 }
                 if (process.FatalError is { } fatal)
                 {
                     Log.WorkerFatal(_logger, Id, process.Pid, fatal);
-                    State = WorkerSlotState.Stopped;
                     return SlotOutcome.Fatal;
                 }
                 reason = process.EndedBecause ?? WorkerExitReason.Crash;
-                started = CurrentStartedAt;
                 Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started), WorkerExitReasonNames.ToName(reason));
             }
-            CountExit(reason);
 
-            var decision = _backoff.OnExit(_time.GetElapsedTime(started));
+            RestartDecision decision;
+            Task backoff;
+            lock (_gate)
+            {
+                if (IsStopRequested)
+                {
+                    return Stop();
+                }
+                CountExit(reason);
+                decision = _backoff.OnExit(_time.GetElapsedTime(started), becameReady);
+                if (decision.GiveUp)
+                {
+                    TransitionTo(WorkerSlotState.GaveUp);
+                    backoff = Task.CompletedTask;
+                }
+                else
+                {
+                    backoff = Task.Delay(decision.Delay, _time, _stopping.Token);
+                    _restarts++;
+                    TransitionTo(WorkerSlotState.Backoff);
+                }
+            }
             if (decision.GiveUp)
             {
-                Log.SlotGaveUp(_logger, Id, decision.ConsecutiveFailures, RestartBackoff.StableUptime);
-                State = WorkerSlotState.GaveUp;
+                if (decision.ConsecutiveFailures == 1)
+                {
+                    Log.SlotGaveUpAtFirstFailure(_logger, Id);
+                }
+                else
+                {
+                    Log.SlotGaveUp(_logger, Id, decision.ConsecutiveFailures, RestartBackoff.StableUptime);
+                }
                 return SlotOutcome.GaveUp;
             }
 
-            State = WorkerSlotState.Backoff;
-            Restarts++;
             Log.Restarting(_logger, Id, (long)decision.Delay.TotalMilliseconds, decision.ConsecutiveFailures, _backoff.MaxRestarts);
             try
             {
-                await Task.Delay(decision.Delay, _time, _stopping.Token).ConfigureAwait(false);
+                await backoff.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                State = WorkerSlotState.Stopped;
-                return SlotOutcome.Stopped;
+                // StopAsync: the next round sees the stop.
             }
         }
     }
 
+    // Under _gate. StopAsync may have moved the slot to Stopped already.
+    private SlotOutcome Stop()
+    {
+        if (_state != WorkerSlotState.Stopped)
+        {
+            TransitionTo(WorkerSlotState.Stopped);
+        }
+        return SlotOutcome.Stopped;
+    }
+
+    private bool IsStopping()
+    {
+        lock (_gate)
+        {
+            return IsStopRequested;
+        }
+    }
+
+    // Under _gate.
     private IWorkerProcess? TryLaunch()
     {
         try
         {
-            return _launcher.Launch(new WorkerInstance(Id, Interlocked.Increment(ref _generation)));
+            return _launcher.Launch(new WorkerInstance(Id, ++_generation));
         }
         catch (Exception e)
         {
@@ -173,13 +357,19 @@ internal sealed class WorkerSlot
         }
     }
 
-    /// <summary>True once ready; false if it exited, the start timeout passed, or the slot is stopping.</summary>
-    private async Task<bool> WaitUntilReadyAsync(IWorkerProcess process, long started)
+    // Under _gate, with the launch: the deadline is armed before anyone can see the new worker.
+    private (Task Deadline, CancellationTokenSource Cancel) ArmStartTimeout()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        var deadline = Task.Delay(_config.StartTimeout, _time, timeout.Token);
-        var first = await Task.WhenAny(process.Ready, process.Exited, deadline).ConfigureAwait(false);
-        await timeout.CancelAsync().ConfigureAwait(false);
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        return (Task.Delay(_config.StartTimeout, _time, cancel.Token), cancel);
+    }
+
+    /// <summary>True once ready; false if it exited, the start timeout passed, or the slot is stopping.</summary>
+    private async Task<bool> WaitUntilReadyAsync(IWorkerProcess process, long started, (Task Deadline, CancellationTokenSource Cancel) startTimeout)
+    {
+        using var cancel = startTimeout.Cancel;
+        var first = await Task.WhenAny(process.Ready, process.Exited, startTimeout.Deadline).ConfigureAwait(false);
+        await cancel.CancelAsync().ConfigureAwait(false);
         if (first != process.Ready || process.Exited.IsCompleted || !process.Ready.IsCompletedSuccessfully)
         {
             return false;
@@ -188,21 +378,35 @@ internal sealed class WorkerSlot
         return true;
     }
 
-    private void Promote(IWorkerProcess process, long started)
+    /// <summary>
+    /// Makes a ready <paramref name="process"/> the slot's current worker and announces it, if the
+    /// slot is still in <paramref name="expected"/>; false (nothing changed) if the slot is stopping.
+    /// </summary>
+    private bool Promote(IWorkerProcess process, long started, WorkerSlotState expected)
     {
         lock (_gate)
         {
-            _current = process;
-            CurrentStartedAt = started;
-            CurrentReadyAt = _time.GetTimestamp();
-            CurrentRequestLimit = _config.MaxRequests <= 0 ? 0 : _config.MaxRequests + Random.Shared.Next(_config.MaxRequestsJitter + 1);
-            if (!_stopRequested)
+            if (_state != expected)
             {
-                State = WorkerSlotState.Ready;
+                return false;
             }
+            _current = process;
+            _currentStartedAt = started;
+            _currentReadyAt = _time.GetTimestamp();
+            _currentRequestLimit = _config.MaxRequests <= 0 ? 0 : _config.MaxRequests + Random.Shared.Next(_config.MaxRequestsJitter + 1);
+            if (_state == WorkerSlotState.Starting)
+            {
+                TransitionTo(WorkerSlotState.Ready);
+            }
+            else
+            {
+                NotifyChanged();
+            }
+            // Under the lock, so a concurrent StopAsync's WorkerLeaving comes after it.
+            _balancer.WorkerReady(process.Instance);
         }
-        _balancer.WorkerReady(process.Instance);
         _firstReady.TrySetResult();
+        return true;
     }
 
     /// <summary>
@@ -213,20 +417,29 @@ internal sealed class WorkerSlot
     {
         while (true)
         {
-            var process = _current!;
+            var process = Current!;
             var exitCode = await process.Exited.ConfigureAwait(false);
-            if (_stopRequested || ReferenceEquals(process, _current) && _replacement is null)
+            Task<bool>? replacement;
+            lock (_gate)
             {
-                return (process, exitCode);
-            }
-            if (ReferenceEquals(process, _current) && _replacement is { } replacement)
-            {
-                // It died while its successor was starting: the successor decides.
-                Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(CurrentStartedAt), "crash during replacement");
-                if (!await replacement.ConfigureAwait(false) || ReferenceEquals(process, _current))
+                if (IsStopRequested || ReferenceEquals(process, _current) && _replacement is null)
                 {
                     return (process, exitCode);
                 }
+                if (!ReferenceEquals(process, _current))
+                {
+                    continue; // replaced: follow its successor
+                }
+                replacement = _replacement!;
+            }
+            // It died while its successor was starting: the successor decides.
+            Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(CurrentStartedAt), "crash during replacement");
+            if (!await replacement.ConfigureAwait(false) || ReferenceEquals(process, Current))
+            {
+                return (process, exitCode);
+            }
+            lock (_gate)
+            {
                 CountExit(WorkerExitReason.Crash);
             }
         }
@@ -235,26 +448,38 @@ internal sealed class WorkerSlot
     /// <summary>
     /// Replaces the current worker gracefully: starts a new one, waits until it is ready, then
     /// drains the old one. Capacity never drops. False (old worker kept) if the new one fails to
-    /// become ready within <c>--start-timeout</c>, if the slot is busy or not ready, or stopping.
+    /// become ready within <c>--start-timeout</c>, if the slot is not <see cref="WorkerSlotState.Ready"/>
+    /// (starting, busy replacing or ending a worker, backing off, stopping), or if it stops meanwhile.
     /// </summary>
     public async Task<bool> ReplaceAsync(WorkerExitReason reason)
     {
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        IWorkerProcess? old;
+        IWorkerProcess old;
+        IWorkerProcess? successor;
+        long started;
+        (Task Deadline, CancellationTokenSource Cancel) startTimeout;
         lock (_gate)
         {
-            old = _current;
-            if (_stopRequested || _replacement is not null || State != WorkerSlotState.Ready || old is null || ReferenceEquals(_ending, old))
+            if (_state != WorkerSlotState.Ready || _current is null)
             {
                 return false;
             }
+            old = _current;
+            started = _time.GetTimestamp();
+            successor = TryLaunch();
+            if (successor is null)
+            {
+                return false;
+            }
+            startTimeout = ArmStartTimeout();
             _replacement = done.Task;
+            TransitionTo(WorkerSlotState.Replacing);
         }
 
         var replaced = false;
         try
         {
-            replaced = await ReplaceCoreAsync(old, reason).ConfigureAwait(false);
+            replaced = await ReplaceCoreAsync(old, successor, started, startTimeout, reason).ConfigureAwait(false);
             return replaced;
         }
         finally
@@ -262,24 +487,22 @@ internal sealed class WorkerSlot
             lock (_gate)
             {
                 _replacement = null;
+                // A dead current worker (it crashed meanwhile) leaves the move to the run loop.
+                if (_state == WorkerSlotState.Replacing && _current is { Exited.IsCompleted: false })
+                {
+                    TransitionTo(WorkerSlotState.Ready);
+                }
             }
             done.TrySetResult(replaced);
         }
     }
 
-    private async Task<bool> ReplaceCoreAsync(IWorkerProcess old, WorkerExitReason reason)
+    private async Task<bool> ReplaceCoreAsync(IWorkerProcess old, IWorkerProcess successor, long started, (Task Deadline, CancellationTokenSource Cancel) startTimeout, WorkerExitReason reason)
     {
-        var started = _time.GetTimestamp();
-        var successor = TryLaunch();
-        if (successor is null)
-        {
-            return false;
-        }
         Log.WorkerReplacing(_logger, Id, old.Pid, successor.Pid, WorkerExitReasonNames.ToName(reason));
-
-        if (!await WaitUntilReadyAsync(successor, started).ConfigureAwait(false))
+        if (!await WaitUntilReadyAsync(successor, started, startTimeout).ConfigureAwait(false))
         {
-            if (!_stopRequested)
+            if (!IsStopping())
             {
                 Log.ReplacementFailed(_logger, Id, successor.Pid, WorkerExitReasonNames.ToName(reason), _config.StartTimeout);
             }
@@ -288,40 +511,46 @@ internal sealed class WorkerSlot
             await successor.Exited.ConfigureAwait(false);
             return false;
         }
-        if (_stopRequested)
+
+        if (!Promote(successor, started, WorkerSlotState.Replacing))
         {
+            // The slot is stopping: StopAsync drains the old worker; the new one goes too.
             await DrainAsync(successor, _config.ShutdownTimeout).ConfigureAwait(false);
             return false;
         }
-
         old.EndedBecause = reason;
-        Promote(successor, started);
         _balancer.WorkerLeaving(old.Instance);
         await DrainAsync(old, _config.ShutdownTimeout).ConfigureAwait(false);
-        CountExit(reason);
+        lock (_gate)
+        {
+            CountExit(reason);
+        }
         return true;
     }
 
-    /// <summary>Claims the current worker for ending (once); false if something else already is.</summary>
+    /// <summary>Claims the current, ready worker for ending (<see cref="WorkerSlotState.Ending"/>); false if the slot is busy or the worker is not current.</summary>
     public bool TryBeginEnding(IWorkerProcess process)
     {
         lock (_gate)
         {
-            if (!ReferenceEquals(process, _current) || _ending is not null || _replacement is not null)
+            if (_state != WorkerSlotState.Ready || !ReferenceEquals(process, _current))
             {
                 return false;
             }
-            _ending = process;
-            return true;
+            return TransitionTo(WorkerSlotState.Ending);
         }
     }
-
-    /// <summary>True while the current worker is being ended (evidence capture under way).</summary>
-    public bool IsEnding => _ending is not null && ReferenceEquals(_ending, _current);
 
     /// <summary>Kills a worker that stopped heartbeating; the run loop then restarts it.</summary>
     public void EndHungWorker(IWorkerProcess process)
     {
+        lock (_gate)
+        {
+            if (_state == WorkerSlotState.Ready && ReferenceEquals(process, _current))
+            {
+                TransitionTo(WorkerSlotState.Ending); // killed without a claim first
+            }
+        }
         process.EndedBecause = WorkerExitReason.Hung;
         process.Kill();
     }
@@ -331,32 +560,41 @@ internal sealed class WorkerSlot
     /// <param name="countAs">Counted as this exit reason (scale-down); null on cluster shutdown.</param>
     public async Task StopAsync(TimeSpan drainTimeout, WorkerExitReason? countAs = null)
     {
-        IWorkerProcess? process;
+        IWorkerProcess? process = null;
         Task<bool>? replacement;
         lock (_gate)
         {
-            _stopRequested = true;
-            process = _current;
             replacement = _replacement;
-            if (process is not null && !process.Exited.IsCompleted)
+            if (_state is not (WorkerSlotState.Draining or WorkerSlotState.Stopped or WorkerSlotState.GaveUp))
             {
-                State = WorkerSlotState.Draining;
+                if (_current is { Exited.IsCompleted: false } live)
+                {
+                    process = live;
+                    TransitionTo(WorkerSlotState.Draining);
+                    if (countAs is { } reason)
+                    {
+                        process.EndedBecause = reason;
+                    }
+                    _balancer.WorkerLeaving(process.Instance);
+                }
+                else
+                {
+                    TransitionTo(WorkerSlotState.Stopped);
+                }
             }
         }
         // Outside the lock: cancellation runs the waits' continuations inline.
         await _stopping.CancelAsync().ConfigureAwait(false);
 
-        if (process is not null && !process.Exited.IsCompleted)
+        if (process is not null)
         {
-            if (countAs is { } reason)
-            {
-                process.EndedBecause = reason;
-            }
-            _balancer.WorkerLeaving(process.Instance);
             await DrainAsync(process, drainTimeout).ConfigureAwait(false);
             if (countAs is { } counted)
             {
-                CountExit(counted);
+                lock (_gate)
+                {
+                    CountExit(counted);
+                }
             }
         }
         if (replacement is not null)
@@ -368,22 +606,24 @@ internal sealed class WorkerSlot
     private async Task DrainAsync(IWorkerProcess process, TimeSpan drainTimeout)
     {
         var started = _time.GetTimestamp();
+        using var cancel = new CancellationTokenSource();
+        // Armed before the drain is asked for, so whoever sees the request can advance a clock.
+        var deadline = Task.Delay(drainTimeout + DrainGrace, _time, cancel.Token);
         process.RequestDrain(drainTimeout);
-        var deadline = Task.Delay(drainTimeout + DrainGrace, _time);
         if (await Task.WhenAny(process.Exited, deadline).ConfigureAwait(false) != process.Exited)
         {
             Log.DrainTimedOut(_logger, Id, process.Pid, drainTimeout);
             process.Kill();
         }
+        await cancel.CancelAsync().ConfigureAwait(false);
         var exitCode = await process.Exited.ConfigureAwait(false);
         Log.WorkerDrained(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started));
     }
 
+    // Under _gate.
     private void CountExit(WorkerExitReason reason)
     {
-        lock (_exits)
-        {
-            _exits[reason] = _exits.GetValueOrDefault(reason) + 1;
-        }
+        _exits[reason] = _exits.GetValueOrDefault(reason) + 1;
+        NotifyChanged();
     }
 }
