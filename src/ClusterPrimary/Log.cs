@@ -101,6 +101,9 @@ internal static partial class Log
     [LoggerMessage(41, LogLevel.Error, "Worker {WorkerId} failed once (--max-restarts 0); giving up on this slot", EventName = "SlotGaveUpAtFirstFailure")]
     public static partial void SlotGaveUpAtFirstFailure(ILogger logger, int workerId);
 
+    [LoggerMessage(42, LogLevel.Debug, "Worker {WorkerId} slot: {From} -> {To}", EventName = "SlotStateChanged")]
+    public static partial void SlotStateChanged(ILogger logger, int workerId, ClusterHost.Primary.Supervision.WorkerSlotState from, ClusterHost.Primary.Supervision.WorkerSlotState to);
+
     [LoggerMessage(100, LogLevel.Warning, "Rejected a control connection from pid {Pid}: {Reason}", EventName = "ControlRejected")]
     public static partial void ControlRejected(ILogger logger, int pid, string reason);
 

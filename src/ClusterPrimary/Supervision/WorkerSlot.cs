@@ -190,6 +190,7 @@ internal sealed class WorkerSlot
                 Log.IllegalSlotTransition(_logger, Id, _state, next);
                 return false;
             }
+            Log.SlotStateChanged(_logger, Id, _state, next);
             _state = next;
             NotifyChanged();
             return true;

@@ -5,12 +5,13 @@ using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
 using ClusterHost.Primary.Tests.TestUtilities;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ClusterHost.Primary.Tests.Metrics;
 
 public sealed class ClusterMetricsScraperTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly MetricsWorkerLauncher _launcher = new();
 
     [Fact]
@@ -21,11 +22,10 @@ public sealed class ClusterMetricsScraperTests
         _launcher.Processes[1].Answer = new TaskCompletionSource<WorkerMetricsSnapshot?>().Task; // never answers
         var scraper = new ClusterMetricsScraper(() => slots, _time, NullLogger<ClusterMetricsScraper>.Instance);
 
+        // The per-worker bounds are armed before ScrapeAsync returns; a due one fires inside Advance.
         var scrape = scraper.ScrapeAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
-        await Task.Delay(50);
         Assert.False(scrape.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(999));
-        await Task.Delay(50);
         Assert.False(scrape.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(1));
         var workers = await scrape.WaitAsync(TimeSpan.FromSeconds(10));
@@ -43,10 +43,7 @@ public sealed class ClusterMetricsScraperTests
         var slots = await StartSlotsAsync(1);
         var process = _launcher.Processes[0];
         process.Exit(1);
-        for (var i = 0; i < 100 && slots[0].State != WorkerSlotState.Backoff && slots[0].Current == process; i++)
-        {
-            await Task.Delay(10);
-        }
+        await slots[0].WaitUntilAsync(() => slots[0].Exits.ContainsKey(WorkerExitReason.Crash), "the crash counted");
         var scraper = new ClusterMetricsScraper(() => slots, _time, NullLogger<ClusterMetricsScraper>.Instance);
 
         var worker = Assert.Single(await scraper.ScrapeAsync(TimeSpan.FromSeconds(1), CancellationToken.None));
@@ -73,9 +70,9 @@ public sealed class ClusterMetricsScraperTests
         {
             _ = slot.RunAsync();
         }
-        for (var i = 0; i < 500 && _launcher.Processes.Count < count; i++)
+        foreach (var slot in slots)
         {
-            await Task.Delay(10);
+            await slot.WaitForStateAsync(WorkerSlotState.Ready);
         }
         Assert.Equal(count, _launcher.Processes.Count);
         return slots;

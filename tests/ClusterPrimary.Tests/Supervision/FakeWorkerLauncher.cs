@@ -2,10 +2,14 @@ using ClusterHost.Primary.Supervision;
 
 namespace ClusterHost.Primary.Tests.Supervision;
 
-/// <summary>Launches <see cref="FakeWorkerProcess"/>es and records when, in virtual time.</summary>
+/// <summary>Launches <see cref="FakeWorkerProcess"/>es and records when, in virtual time since the launcher was made.</summary>
 internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher
 {
+    private readonly long _origin = time.GetTimestamp();
     private readonly List<(TimeSpan At, FakeWorkerProcess Process)> _launches = [];
+
+    /// <summary>Throws instead of launching while set (a missing runtime, a bad path).</summary>
+    public bool Fail { get; set; }
 
     public IReadOnlyList<(TimeSpan At, FakeWorkerProcess Process)> Launches
     {
@@ -20,41 +24,15 @@ internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher
 
     public IWorkerProcess Launch(WorkerInstance instance)
     {
-        var process = new FakeWorkerProcess(instance, 1000 + Launches.Count);
+        if (Fail)
+        {
+            throw new InvalidOperationException("launch failed on purpose");
+        }
         lock (_launches)
         {
-            _launches.Add((TimeSpan.FromTicks(time.GetTimestamp()), process));
+            var process = new FakeWorkerProcess(instance, 1000 + _launches.Count);
+            _launches.Add((time.GetElapsedTime(_origin), process));
+            return process;
         }
-        return process;
-    }
-}
-
-/// <summary>A worker the test makes ready, crash or drain by hand.</summary>
-internal sealed class FakeWorkerProcess(WorkerInstance instance, int pid) : IWorkerProcess
-{
-    public WorkerInstance Instance => instance;
-    public long LastHeartbeat { get; set; }
-    public long Requests { get; set; }
-    public WorkerExitReason? EndedBecause { get; set; }
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public int Pid => pid;
-    public Task Ready => _ready.Task;
-    public Task<int> Exited => _exited.Task;
-    public string? FatalError { get; set; }
-    public TimeSpan? DrainRequested { get; private set; }
-    public bool Killed { get; private set; }
-
-    public void BecomeReady() => _ready.TrySetResult();
-
-    public void Exit(int code) => _exited.TrySetResult(code);
-
-    public void RequestDrain(TimeSpan timeout) => DrainRequested = timeout;
-
-    public void Kill()
-    {
-        Killed = true;
-        Exit(137);
     }
 }

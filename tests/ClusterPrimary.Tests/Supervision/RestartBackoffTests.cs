@@ -11,7 +11,7 @@ public sealed class RestartBackoffTests
     {
         var backoff = new RestartBackoff(maxRestarts: 9);
 
-        var delays = Enumerable.Range(0, 9).Select(_ => backoff.OnExit(Quick).Delay.TotalMilliseconds);
+        var delays = Enumerable.Range(0, 9).Select(_ => backoff.OnExit(Quick, becameReady: true).Delay.TotalMilliseconds);
 
         Assert.Equal([0, 250, 500, 1000, 2000, 4000, 8000, 16000, 16000], delays);
     }
@@ -20,11 +20,11 @@ public sealed class RestartBackoffTests
     public void FailureAfterStableUptime_ResetsTheCount_AndRestartsAtOnce()
     {
         var backoff = new RestartBackoff(maxRestarts: 5);
-        backoff.OnExit(Quick);
-        backoff.OnExit(Quick);
-        backoff.OnExit(Quick);
+        backoff.OnExit(Quick, becameReady: true);
+        backoff.OnExit(Quick, becameReady: true);
+        backoff.OnExit(Quick, becameReady: true);
 
-        var decision = backoff.OnExit(RestartBackoff.StableUptime);
+        var decision = backoff.OnExit(RestartBackoff.StableUptime, becameReady: true);
 
         Assert.Equal(1, decision.ConsecutiveFailures);
         Assert.Equal(TimeSpan.Zero, decision.Delay);
@@ -36,9 +36,9 @@ public sealed class RestartBackoffTests
     {
         var backoff = new RestartBackoff(maxRestarts: 2);
 
-        Assert.False(backoff.OnExit(Quick).GiveUp);
-        Assert.False(backoff.OnExit(Quick).GiveUp);
-        var third = backoff.OnExit(Quick);
+        Assert.False(backoff.OnExit(Quick, becameReady: true).GiveUp);
+        Assert.False(backoff.OnExit(Quick, becameReady: true).GiveUp);
+        var third = backoff.OnExit(Quick, becameReady: true);
 
         Assert.True(third.GiveUp);
         Assert.Equal(3, third.ConsecutiveFailures);
@@ -47,12 +47,34 @@ public sealed class RestartBackoffTests
     [Fact]
     public void ZeroMaxRestarts_GivesUpOnTheFirstFailure()
     {
-        Assert.True(new RestartBackoff(maxRestarts: 0).OnExit(Quick).GiveUp);
+        Assert.True(new RestartBackoff(maxRestarts: 0).OnExit(Quick, becameReady: true).GiveUp);
     }
 
     [Fact]
     public void DelayIsCapped_EvenForHugeFailureCounts()
     {
         Assert.Equal(RestartBackoff.MaxDelay, RestartBackoff.DelayFor(int.MaxValue));
+    }
+
+    [Fact]
+    public void WorkerThatNeverBecameReady_IsAFailureWhateverItsUptime()
+    {
+        var backoff = new RestartBackoff(maxRestarts: 2);
+        var longUptime = RestartBackoff.StableUptime * 3; // a start timeout longer than the stable uptime
+
+        Assert.Equal(1, backoff.OnExit(longUptime, becameReady: false).ConsecutiveFailures);
+        Assert.Equal(2, backoff.OnExit(longUptime, becameReady: false).ConsecutiveFailures);
+        var third = backoff.OnExit(longUptime, becameReady: false);
+
+        Assert.True(third.GiveUp);
+        Assert.Equal(3, third.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void GiveUpBound_IsEveryStartTimeoutPlusEveryBackoffWait()
+    {
+        // The defaults: --max-restarts 5, --start-timeout 30 s: 6 × 30 s + 0 + 0.25 + 0.5 + 1 + 2 s.
+        Assert.Equal(TimeSpan.FromSeconds(183.75), RestartBackoff.GiveUpBound(5, TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(1), RestartBackoff.GiveUpBound(0, TimeSpan.FromSeconds(1)));
     }
 }
