@@ -6,6 +6,12 @@ builder.UseClusterWorker();
 builder.Services.AddOptions<SampleAppOptions>()
     .Bind(builder.Configuration.GetSection(SampleAppOptions.SectionName))
     .ValidateOnStart();
+var faults = builder.Configuration.GetSection(SampleAppOptions.SectionName).Get<SampleAppOptions>() ?? new SampleAppOptions();
+if (faults.EnableFaults && faults.HangAtStartup)
+{
+    // Registered after UseClusterWorker(): the worker reaches the primary, then never listens.
+    builder.Services.AddHostedService<SampleApp.Faults.StartupHang>();
+}
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SampleAppOptions>>().Value;

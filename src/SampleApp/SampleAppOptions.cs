@@ -10,4 +10,7 @@ internal sealed class SampleAppOptions
 
     /// <summary>With <see cref="EnableFaults"/>, throws during startup. Defaults to false.</summary>
     public bool FailAtStartup { get; set; }
+
+    /// <summary>With <see cref="EnableFaults"/>, never finishes starting, so the app is never ready. Defaults to false.</summary>
+    public bool HangAtStartup { get; set; }
 }
