@@ -31,6 +31,7 @@ internal sealed class ControlServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Task> _connections = [];
     private readonly Task _acceptLoop;
+    private int _disposed;
 
     public ControlServer(TimeProvider time, ILogger<ControlServer> logger)
     {
@@ -167,8 +168,13 @@ internal sealed class ControlServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops accepting, closes every connection, and returns once every task it started has ended.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _acceptLoop.ConfigureAwait(false);

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using ClusterHost.Primary.Supervision;
+
+namespace ClusterHost.Primary.Tests.Supervision;
+
+public sealed class WorkerProcessTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static ProcessStartInfo Shell(string script)
+    {
+        var startInfo = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add(script);
+        return startInfo;
+    }
+
+    [Fact]
+    public async Task AWorkerThatExitsBeforeReady_IsSeenExited_WhenItsReadyIsCancelled()
+    {
+        var output = TextWriter.Synchronized(new StringWriter());
+        var error = TextWriter.Synchronized(new StringWriter());
+        var worker = WorkerProcess.Start(new WorkerInstance(2, 1), "token", Shell("echo starting; echo failed >&2; exit 4"), output, error);
+        try
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => worker.Ready.WaitAsync(Bound));
+
+            Assert.True(worker.Exited.IsCompleted); // a crash while starting, not a slow start
+            Assert.Equal(4, await worker.Exited);
+            Assert.Null(await worker.RequestMetricsAsync().WaitAsync(Bound));
+            Assert.True(worker.Control.Closed.IsCancellationRequested);
+        }
+        finally
+        {
+            worker.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Output_IsForwardedWithTheWorkerPrefix()
+    {
+        var output = TextWriter.Synchronized(new StringWriter());
+        var error = TextWriter.Synchronized(new StringWriter());
+        var worker = WorkerProcess.Start(new WorkerInstance(5, 1), "token", Shell("echo hello; echo trouble >&2"), output, error);
+
+        await worker.Exited.WaitAsync(Bound);
+        await WaitForAsync(() => output.ToString()!.Contains('\n') && error.ToString()!.Contains('\n'));
+
+        Assert.Equal("[worker 5] hello" + Environment.NewLine, output.ToString());
+        Assert.Equal("[worker 5] trouble" + Environment.NewLine, error.ToString());
+    }
+
+    [Fact]
+    public async Task Kill_EndsARunningWorker()
+    {
+        var worker = WorkerProcess.Start(new WorkerInstance(0, 1), "token", Shell("exec sleep 300"), TextWriter.Null, TextWriter.Null);
+        Assert.True(worker.Pid > 0);
+        Assert.NotNull(worker.StartTime);
+
+        worker.Kill();
+
+        Assert.Equal(137, await worker.Exited.WaitAsync(Bound));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
