@@ -45,15 +45,25 @@ public sealed class WorkerProcessTests
     [Fact]
     public async Task Output_IsForwardedWithTheWorkerPrefix()
     {
-        var output = TextWriter.Synchronized(new StringWriter());
-        var error = TextWriter.Synchronized(new StringWriter());
-        var worker = WorkerProcess.Start(new WorkerInstance(5, 1), "token", Shell("echo hello; echo trouble >&2"), output, error);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var syncOutput = TextWriter.Synchronized(output);
+        var syncError = TextWriter.Synchronized(error);
+        // The synchronized writer locks itself while it writes.
+        string Read(TextWriter sync, StringWriter inner)
+        {
+            lock (sync)
+            {
+                return inner.ToString();
+            }
+        }
+        var worker = WorkerProcess.Start(new WorkerInstance(5, 1), "token", Shell("echo hello; echo trouble >&2"), syncOutput, syncError);
 
         await worker.Exited.WaitAsync(Bound);
-        await WaitForAsync(() => output.ToString()!.Contains('\n') && error.ToString()!.Contains('\n'));
+        await WaitForAsync(() => Read(syncOutput, output).Contains('\n') && Read(syncError, error).Contains('\n'));
 
-        Assert.Equal("[worker 5] hello" + Environment.NewLine, output.ToString());
-        Assert.Equal("[worker 5] trouble" + Environment.NewLine, error.ToString());
+        Assert.Equal("[worker 5] hello" + Environment.NewLine, Read(syncOutput, output));
+        Assert.Equal("[worker 5] trouble" + Environment.NewLine, Read(syncError, error));
     }
 
     [Fact]
