@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Tests.TestUtilities;
 
 namespace ClusterHost.Primary.Tests.Supervision;
 
@@ -13,22 +14,8 @@ public sealed class ChildProcessTests
     private readonly ConcurrentQueue<string> _error = new();
     private int _exitCallbacks;
 
-    private static ProcessStartInfo Shell(string script)
-    {
-        var startInfo = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(script);
-        return startInfo;
-    }
-
     private ChildProcess Start(string script) =>
-        ChildProcess.Start(Shell(script), _output.Enqueue, _error.Enqueue, () => Interlocked.Increment(ref _exitCallbacks));
+        ChildProcess.Start(ShellScript.StartInfo(script), _output.Enqueue, _error.Enqueue, () => Interlocked.Increment(ref _exitCallbacks));
 
     [Fact]
     public async Task Exited_CarriesTheExitCode_AndEveryOutputLineIsForwardedByRelease()
@@ -58,24 +45,30 @@ public sealed class ChildProcessTests
     {
         var grandchildStarted = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var child = ChildProcess.Start(
-            Shell("sleep 300 & echo $!; wait"),
+            ShellScript.StartInfo("sleep 300 & echo $!; wait"),
             line => grandchildStarted.TrySetResult(int.Parse(line, CultureInfo.InvariantCulture)),
             _ => { },
             () => { });
-        var grandchild = await grandchildStarted.Task.WaitAsync(Bound);
+        var grandchild = 0;
+        var grandchildGone = false;
         try
         {
+            grandchild = await grandchildStarted.Task.WaitAsync(Bound);
             Assert.NotNull(child.StartTime);
 
             child.Kill();
 
             Assert.Equal(137, await child.Exited.WaitAsync(Bound));
             await WaitUntilGoneAsync(grandchild);
+            grandchildGone = true;
         }
         finally
         {
             child.Kill();
-            TryKill(grandchild);
+            if (grandchild != 0 && !grandchildGone)
+            {
+                TryKill(grandchild); // only while it is still ours: a gone pid may be reused
+            }
         }
     }
 

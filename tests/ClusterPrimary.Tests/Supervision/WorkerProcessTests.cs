@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Tests.TestUtilities;
 
 namespace ClusterHost.Primary.Tests.Supervision;
 
@@ -7,26 +7,12 @@ public sealed class WorkerProcessTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private static ProcessStartInfo Shell(string script)
-    {
-        var startInfo = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(script);
-        return startInfo;
-    }
-
     [Fact]
     public async Task AWorkerThatExitsBeforeReady_IsSeenExited_WhenItsReadyIsCancelled()
     {
         var output = TextWriter.Synchronized(new StringWriter());
         var error = TextWriter.Synchronized(new StringWriter());
-        var worker = WorkerProcess.Start(new WorkerInstance(2, 1), "token", Shell("echo starting; echo failed >&2; exit 4"), output, error);
+        var worker = WorkerProcess.Start(new WorkerInstance(2, 1), "token", ShellScript.StartInfo("echo starting; echo failed >&2; exit 4"), output, error);
         try
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => worker.Ready.WaitAsync(Bound));
@@ -57,7 +43,7 @@ public sealed class WorkerProcessTests
                 return inner.ToString();
             }
         }
-        var worker = WorkerProcess.Start(new WorkerInstance(5, 1), "token", Shell("echo hello; echo trouble >&2"), syncOutput, syncError);
+        var worker = WorkerProcess.Start(new WorkerInstance(5, 1), "token", ShellScript.StartInfo("echo hello; echo trouble >&2"), syncOutput, syncError);
 
         await worker.Exited.WaitAsync(Bound);
         await WaitForAsync(() => Read(syncOutput, output).Contains('\n') && Read(syncError, error).Contains('\n'));
@@ -69,13 +55,20 @@ public sealed class WorkerProcessTests
     [Fact]
     public async Task Kill_EndsARunningWorker()
     {
-        var worker = WorkerProcess.Start(new WorkerInstance(0, 1), "token", Shell("exec sleep 300"), TextWriter.Null, TextWriter.Null);
-        Assert.True(worker.Pid > 0);
-        Assert.NotNull(worker.StartTime);
+        var worker = WorkerProcess.Start(new WorkerInstance(0, 1), "token", ShellScript.StartInfo("exec sleep 300"), TextWriter.Null, TextWriter.Null);
+        try
+        {
+            Assert.True(worker.Pid > 0);
+            Assert.NotNull(worker.StartTime);
 
-        worker.Kill();
+            worker.Kill();
 
-        Assert.Equal(137, await worker.Exited.WaitAsync(Bound));
+            Assert.Equal(137, await worker.Exited.WaitAsync(Bound));
+        }
+        finally
+        {
+            worker.Kill();
+        }
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
