@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using ClusterHost.Control;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Control;
 using ClusterHost.Primary.Platform;
 
 namespace ClusterHost.Primary.Supervision;
@@ -38,7 +39,7 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
         ConfigureEnvironment(startInfo.Environment, instance, token);
 
         var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
-        controlServer.Expect(process);
+        controlServer.Expect(process.Control, process.Pid);
         return process;
     }
 
