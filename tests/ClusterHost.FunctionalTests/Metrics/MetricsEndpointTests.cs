@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ClusterHost.FunctionalTests.Infrastructure;
 using Xunit.Abstractions;
@@ -182,12 +181,9 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
     [Fact]
     public async Task MetricsPortInUse_PrintsOneLine_ExitsOne_StartsNoWorker()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var occupied = new OccupiedPort();
 
-        await using var primary = StartPrimary(1, "--metrics-urls", $"http://127.0.0.1:{port}");
+        await using var primary = StartPrimary(1, "--metrics-urls", occupied.Url);
 
         Assert.Equal(1, await primary.WaitForExitAsync());
         Assert.Contains("cannot serve metrics on --metrics-urls", Assert.Single(primary.StandardError), StringComparison.Ordinal);
