@@ -1,6 +1,8 @@
 using System.Globalization;
+using ClusterHost.LoadTests.Cli;
 using ClusterHost.LoadTests.Load;
 using ClusterHost.LoadTests.Reports;
+using ClusterHost.Text;
 
 namespace ClusterHost.LoadTests.Scenarios;
 
@@ -63,7 +65,7 @@ internal sealed class BlockedWorkerScenario : IScenario
         var report = BlockedWorkerReport.Compute(requests, block, blockMs, options.ThinkMs, context.Target.Workers, context.Target.Mode);
         return new ScenarioResult
         {
-            Scenario = "blocked-worker",
+            Scenario = EnumNames<ScenarioKind>.ToName(ScenarioKind.BlockedWorker),
             Target = context.Target,
             Connections = recorder.Connections,
             Requests = requests,

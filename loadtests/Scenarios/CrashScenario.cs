@@ -1,6 +1,8 @@
 using System.Globalization;
+using ClusterHost.LoadTests.Cli;
 using ClusterHost.LoadTests.Load;
 using ClusterHost.LoadTests.Reports;
+using ClusterHost.Text;
 
 namespace ClusterHost.LoadTests.Scenarios;
 
@@ -96,7 +98,7 @@ internal sealed class CrashScenario : IScenario
         var requests = recorder.Requests;
         return new ScenarioResult
         {
-            Scenario = "crash",
+            Scenario = EnumNames<ScenarioKind>.ToName(ScenarioKind.Crash),
             Target = context.Target,
             Connections = recorder.Connections,
             Requests = requests,
