@@ -22,7 +22,7 @@ internal static class EnumNames<[DynamicallyAccessedMembers(DynamicallyAccessedM
     private static readonly FrozenDictionary<string, TEnum> ValueByName =
         NameByValue.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Every name, in the order the members are declared (for help text and errors).</summary>
+    /// <summary>Every name, in the order of the members' values (declaration order for ours), for help text and errors.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<TEnum>().Distinct().Select(value => NameByValue[value])];
 
     /// <summary>The name of <paramref name="value"/>; throws for a value that is not a declared member.</summary>
