@@ -1,4 +1,5 @@
 using ClusterHost.CommandLine;
+using ClusterHost.Text;
 
 namespace ClusterHost.LoadTests.Cli;
 
@@ -39,13 +40,13 @@ internal sealed record RunnerCommandLine
                 {
                     errors.Add($"unexpected argument '{arg}'; one scenario per run, switches start with --");
                 }
-                else if (ScenarioNames.TryParse(arg, out var scenario))
+                else if (EnumNames<ScenarioKind>.TryParse(arg, out var scenario))
                 {
                     options.Scenario = scenario;
                 }
                 else
                 {
-                    errors.Add($"unknown scenario '{arg}'; allowed: {string.Join(", ", ScenarioNames.All)}");
+                    errors.Add($"unknown scenario '{arg}'; allowed: {string.Join(", ", EnumNames<ScenarioKind>.All)}");
                 }
                 scenarioSeen = true;
                 continue;
@@ -72,7 +73,7 @@ internal sealed record RunnerCommandLine
         }
         if (!scenarioSeen)
         {
-            errors.Add($"no scenario given; the first argument is one of {string.Join(", ", ScenarioNames.All)}");
+            errors.Add($"no scenario given; the first argument is one of {string.Join(", ", EnumNames<ScenarioKind>.All)}");
         }
 
         var commandLine = new RunnerCommandLine { Options = options, Given = given, Errors = errors };

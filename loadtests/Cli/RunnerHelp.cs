@@ -1,4 +1,5 @@
 using System.Text;
+using ClusterHost.Text;
 
 namespace ClusterHost.LoadTests.Cli;
 
@@ -25,7 +26,7 @@ internal static class RunnerHelp
         text.AppendLine("options:");
         foreach (var option in RunnerSwitches.All)
         {
-            var scope = option.Scenarios.Count == 0 ? "" : $" [{string.Join(", ", option.Scenarios.Select(ScenarioNames.ToName))}]";
+            var scope = option.Scenarios.Count == 0 ? "" : $" [{string.Join(", ", option.Scenarios.Select(EnumNames<ScenarioKind>.ToName))}]";
             text.AppendLine($"  {option.Name + " " + option.ValueName,-22} {option.Description}{scope}");
         }
         text.AppendLine();

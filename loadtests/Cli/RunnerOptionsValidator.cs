@@ -1,3 +1,5 @@
+using ClusterHost.Text;
+
 namespace ClusterHost.LoadTests.Cli;
 
 /// <summary>The checks that span switches: what fits the scenario, and what fits <c>--url</c>.</summary>
@@ -6,12 +8,12 @@ internal static class RunnerOptionsValidator
     /// <summary>Adds every problem to <paramref name="errors"/>, without stopping at the first.</summary>
     public static void Validate(RunnerOptions options, IReadOnlySet<string> given, ICollection<string> errors)
     {
-        var scenario = ScenarioNames.ToName(options.Scenario);
+        var scenario = EnumNames<ScenarioKind>.ToName(options.Scenario);
         foreach (var option in RunnerSwitches.All.Where(s => given.Contains(s.Name)))
         {
             if (option.Scenarios.Count > 0 && !option.Scenarios.Contains(options.Scenario))
             {
-                errors.Add($"{option.Name} applies to {string.Join(" and ", option.Scenarios.Select(ScenarioNames.ToName))}, not {scenario}");
+                errors.Add($"{option.Name} applies to {string.Join(" and ", option.Scenarios.Select(EnumNames<ScenarioKind>.ToName))}, not {scenario}");
             }
         }
         if (options.Url is not null)

@@ -1,6 +1,8 @@
 using System.Globalization;
+using ClusterHost.LoadTests.Cli;
 using ClusterHost.LoadTests.Load;
 using ClusterHost.LoadTests.Reports;
+using ClusterHost.Text;
 
 namespace ClusterHost.LoadTests.Scenarios;
 
@@ -11,9 +13,6 @@ namespace ClusterHost.LoadTests.Scenarios;
 /// </summary>
 internal sealed class BlockedWorkerScenario : IScenario
 {
-    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(1);
-
     /// <summary>Beyond the block itself, how long any request may take.</summary>
     public static readonly TimeSpan RequestTimeoutMargin = TimeSpan.FromSeconds(30);
 
@@ -44,7 +43,7 @@ internal sealed class BlockedWorkerScenario : IScenario
         RequestRecord block;
         try
         {
-            await Task.Delay(WarmUp, context.TimeProvider, abort);
+            await Task.Delay(LoadSetup.WarmUp, context.TimeProvider, abort);
             Log.Blocking(context.Logger, victim, owned.Pid, options.BlockSeconds, control.Id);
             block = await client.SendAsync(control, string.Create(CultureInfo.InvariantCulture, $"/block?ms={blockMs}"), RequestKind.Block, abort);
             Log.BlockEnded(context.Logger, (long)block.DurationMs);
@@ -52,7 +51,7 @@ internal sealed class BlockedWorkerScenario : IScenario
             {
                 throw LoadSetup.Unexpected(block);
             }
-            await Task.Delay(CoolDown, context.TimeProvider, abort);
+            await Task.Delay(LoadSetup.CoolDown, context.TimeProvider, abort);
         }
         finally
         {
@@ -63,7 +62,7 @@ internal sealed class BlockedWorkerScenario : IScenario
         var report = BlockedWorkerReport.Compute(requests, block, blockMs, options.ThinkMs, context.Target.Workers, context.Target.Mode);
         return new ScenarioResult
         {
-            Scenario = "blocked-worker",
+            Scenario = EnumNames<ScenarioKind>.ToName(ScenarioKind.BlockedWorker),
             Target = context.Target,
             Connections = recorder.Connections,
             Requests = requests,

@@ -1,6 +1,8 @@
 using System.Globalization;
+using ClusterHost.LoadTests.Cli;
 using ClusterHost.LoadTests.Load;
 using ClusterHost.LoadTests.Reports;
+using ClusterHost.Text;
 
 namespace ClusterHost.LoadTests.Scenarios;
 
@@ -12,9 +14,6 @@ namespace ClusterHost.LoadTests.Scenarios;
 /// </summary>
 internal sealed class CrashScenario : IScenario
 {
-    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(1);
-
     /// <summary>How long the slow requests take; they are in flight when the crash comes.</summary>
     public const int SlowRequestMs = 3000;
 
@@ -59,7 +58,7 @@ internal sealed class CrashScenario : IScenario
         var crashed = (Worker: victim, Pid: crashTarget.Pid);
         try
         {
-            await Task.Delay(WarmUp, context.TimeProvider, abort);
+            await Task.Delay(LoadSetup.WarmUp, context.TimeProvider, abort);
             slow.AddRange(slowTargets.Select(t => client.SendAsync(
                 t.Connection, string.Create(CultureInfo.InvariantCulture, $"/delay?ms={SlowRequestMs}"), RequestKind.Slow, abort)));
             Log.SlowRequestsSent(context.Logger, slow.Count, SlowRequestMs);
@@ -84,7 +83,7 @@ internal sealed class CrashScenario : IScenario
                 crashed = (slot, pidsBefore[slot]);
                 Log.ServedAgain(context.Logger, slot, newPid, (long)(servedAgain.EndMs - crash.EndMs));
             }
-            await Task.Delay(CoolDown, context.TimeProvider, abort);
+            await Task.Delay(LoadSetup.CoolDown, context.TimeProvider, abort);
             await Task.WhenAll(slow);
         }
         finally
@@ -96,7 +95,7 @@ internal sealed class CrashScenario : IScenario
         var requests = recorder.Requests;
         return new ScenarioResult
         {
-            Scenario = "crash",
+            Scenario = EnumNames<ScenarioKind>.ToName(ScenarioKind.Crash),
             Target = context.Target,
             Connections = recorder.Connections,
             Requests = requests,

@@ -10,6 +10,12 @@ internal static class LoadSetup
     /// <summary>Attempts at landing a new connection on a given worker (the kernel picks; 1 in N each).</summary>
     public const int FindAttempts = 200;
 
+    /// <summary>Load before the fault, so that every connection and worker is warm when it comes.</summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+
+    /// <summary>Load after the fault, so that the report shows the cluster serving again.</summary>
+    public static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(1);
+
     /// <summary>Opens the load connections, covering every worker; throws when fewer than two workers answer.</summary>
     public static async Task<IReadOnlyList<OwnedConnection>> OpenLoadConnectionsAsync(ScenarioContext context, LoadClient client, CancellationToken abort)
     {

@@ -1,6 +1,8 @@
+using ClusterHost.LoadTests.Cli;
 using ClusterHost.LoadTests.Http;
 using ClusterHost.LoadTests.Load;
 using ClusterHost.LoadTests.Reports;
+using ClusterHost.Text;
 
 namespace ClusterHost.LoadTests.Scenarios;
 
@@ -52,7 +54,7 @@ internal sealed class StickinessScenario : IScenario
         var requests = recorder.Requests;
         return new ScenarioResult
         {
-            Scenario = "stickiness",
+            Scenario = EnumNames<ScenarioKind>.ToName(ScenarioKind.Stickiness),
             Target = context.Target,
             Connections = recorder.Connections,
             Requests = requests,

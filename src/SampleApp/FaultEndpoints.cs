@@ -38,6 +38,8 @@ internal static class FaultEndpoints
             {
                 return problem!;
             }
+            // Logged, so that a test can wait until the request is in flight here rather than sleep.
+            Log.Delaying(logger, delay);
             await Task.Delay(delay, aborted);
             return Results.Ok(Answer(context));
         });
@@ -49,6 +51,7 @@ internal static class FaultEndpoints
             {
                 return problem!;
             }
+            Log.Burning(logger, duration);
             CpuBurner.Burn(TimeSpan.FromMilliseconds(duration));
             return Results.Ok(Answer(context));
         });

@@ -11,4 +11,10 @@ internal static partial class Log
 
     [LoggerMessage(3, LogLevel.Information, "Keeping {Megabytes} MB more on request; {KeptMegabytes} MB kept in all", EventName = "Leaked")]
     public static partial void Leaked(ILogger logger, int megabytes, int keptMegabytes);
+
+    [LoggerMessage(4, LogLevel.Information, "Delaying this request for {DurationMs} ms on request (no thread held)", EventName = "Delaying")]
+    public static partial void Delaying(ILogger logger, int durationMs);
+
+    [LoggerMessage(5, LogLevel.Information, "Burning CPU for {DurationMs} ms on request: one thread-pool thread spins, the others serve on", EventName = "Burning")]
+    public static partial void Burning(ILogger logger, int durationMs);
 }

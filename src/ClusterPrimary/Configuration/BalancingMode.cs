@@ -1,9 +1,12 @@
+using System.Runtime.Serialization;
+
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>How connections reach the workers.</summary>
 internal enum BalancingMode
 {
     /// <summary>Each worker owns a SO_REUSEPORT listener on the public port; the kernel hashes connections.</summary>
+    [EnumMember(Value = "reuseport")]
     ReusePort,
 
     /// <summary>The primary accepts every connection and forwards each request to a worker (YARP).</summary>

@@ -1,16 +1,12 @@
+using ClusterHost.Text;
+
 namespace ClusterHost.Primary.Configuration;
 
-/// <summary>The names users type for <see cref="BalancingMode"/>.</summary>
+/// <summary>
+/// Forwards to <see cref="EnumNames{TEnum}"/> for the call site left in Supervisor.cs; delete it
+/// once that line calls <c>EnumNames&lt;BalancingMode&gt;.ToName</c>.
+/// </summary>
 internal static class BalancingModeNames
 {
-    public static readonly IReadOnlyList<string> All = EnumNames.All<BalancingMode>(ToName);
-
-    public static string ToName(BalancingMode mode) => mode switch
-    {
-        BalancingMode.ReusePort => "reuseport",
-        BalancingMode.Proxy => "proxy",
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
-    };
-
-    public static bool TryParse(string value, out BalancingMode mode) => EnumNames.TryParse(value, ToName, out mode);
+    public static string ToName(BalancingMode mode) => EnumNames<BalancingMode>.ToName(mode);
 }

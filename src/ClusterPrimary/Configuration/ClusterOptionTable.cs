@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterHost.Text;
 
 namespace ClusterHost.Primary.Configuration;
 
@@ -16,41 +17,17 @@ internal static class ClusterOptionTable
             () => new ClusterHostOptions().Urls,
             (o, v) => { o.Urls = v; return null; }),
         new("--mode", nameof(ClusterHostOptions.Mode), "MODE",
-            $"balancing mode: {string.Join(", ", BalancingModeNames.All)}",
-            () => BalancingModeNames.ToName(new ClusterHostOptions().Mode),
-            (o, v) =>
-            {
-                if (!BalancingModeNames.TryParse(v, out var mode))
-                {
-                    return $"must be one of {string.Join(", ", BalancingModeNames.All)}";
-                }
-                o.Mode = mode;
-                return null;
-            }),
+            $"balancing mode: {string.Join(", ", EnumNames<BalancingMode>.All)}",
+            () => EnumNames<BalancingMode>.ToName(new ClusterHostOptions().Mode),
+            (o, v) => ParseName<BalancingMode>(v, x => o.Mode = x)),
         new("--balance", nameof(ClusterHostOptions.Balance), "POLICY",
-            $"proxy mode: how a worker is picked for each request: {string.Join(", ", ProxyBalancePolicyNames.All)}",
-            () => ProxyBalancePolicyNames.ToName(new ClusterHostOptions().Balance),
-            (o, v) =>
-            {
-                if (!ProxyBalancePolicyNames.TryParse(v, out var policy))
-                {
-                    return $"must be one of {string.Join(", ", ProxyBalancePolicyNames.All)}";
-                }
-                o.Balance = policy;
-                return null;
-            }),
+            $"proxy mode: how a worker is picked for each request: {string.Join(", ", EnumNames<ProxyBalancePolicy>.All)}",
+            () => EnumNames<ProxyBalancePolicy>.ToName(new ClusterHostOptions().Balance),
+            (o, v) => ParseName<ProxyBalancePolicy>(v, x => o.Balance = x)),
         new("--proxy-transport", nameof(ClusterHostOptions.ProxyTransport), "TRANSPORT",
-            $"proxy mode: how the primary reaches workers: {string.Join(", ", ProxyTransportNames.All)} (loopback)",
-            () => ProxyTransportNames.ToName(new ClusterHostOptions().ProxyTransport),
-            (o, v) =>
-            {
-                if (!ProxyTransportNames.TryParse(v, out var transport))
-                {
-                    return $"must be one of {string.Join(", ", ProxyTransportNames.All)}";
-                }
-                o.ProxyTransport = transport;
-                return null;
-            }),
+            $"proxy mode: how the primary reaches workers: {string.Join(", ", EnumNames<ProxyTransport>.All)} (loopback)",
+            () => EnumNames<ProxyTransport>.ToName(new ClusterHostOptions().ProxyTransport),
+            (o, v) => ParseName<ProxyTransport>(v, x => o.ProxyTransport = x)),
         new("--app", nameof(ClusterHostOptions.App), "PATH",
             "the app's .dll (an ASP.NET Core app that calls UseClusterWorker())",
             () => "the SampleApp built with the primary",
@@ -115,6 +92,17 @@ internal static class ClusterOptionTable
             || !double.IsFinite(parsed))
         {
             return "must be a number of seconds";
+        }
+        set(parsed);
+        return null;
+    }
+
+    private static string? ParseName<TEnum>(string value, Action<TEnum> set)
+        where TEnum : struct, Enum
+    {
+        if (!EnumNames<TEnum>.TryParse(value, out var parsed))
+        {
+            return $"must be one of {string.Join(", ", EnumNames<TEnum>.All)}";
         }
         set(parsed);
         return null;

@@ -1,18 +1,14 @@
+using ClusterHost.Text;
+
 namespace ClusterHost.Primary.Configuration;
 
-/// <summary>The names users type for <see cref="ProxyBalancePolicy"/> (<c>--balance</c>).</summary>
+/// <summary>
+/// Forwards to <see cref="EnumNames{TEnum}"/> for the call sites left in Balancing/Proxy/ProxyBalancer.cs
+/// and ProxyConfigFactoryTests.cs; delete it once they call <c>EnumNames&lt;ProxyBalancePolicy&gt;</c>.
+/// </summary>
 internal static class ProxyBalancePolicyNames
 {
-    public static readonly IReadOnlyList<string> All = EnumNames.All<ProxyBalancePolicy>(ToName);
+    public static string ToName(ProxyBalancePolicy policy) => EnumNames<ProxyBalancePolicy>.ToName(policy);
 
-    public static string ToName(ProxyBalancePolicy policy) => policy switch
-    {
-        ProxyBalancePolicy.RoundRobin => "round-robin",
-        ProxyBalancePolicy.LeastRequests => "least-requests",
-        ProxyBalancePolicy.PowerOfTwo => "power-of-two",
-        ProxyBalancePolicy.Random => "random",
-        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
-    };
-
-    public static bool TryParse(string value, out ProxyBalancePolicy policy) => EnumNames.TryParse(value, ToName, out policy);
+    public static bool TryParse(string value, out ProxyBalancePolicy policy) => EnumNames<ProxyBalancePolicy>.TryParse(value, out policy);
 }

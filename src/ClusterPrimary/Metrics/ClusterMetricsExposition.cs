@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClusterHost.Metrics;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Text;
 
 namespace ClusterHost.Primary.Metrics;
 
@@ -45,17 +46,17 @@ internal static class ClusterMetricsExposition
     private static List<MetricFamily> PrimaryFamilies(IReadOnlyList<WorkerScrape> workers)
     {
         var byState = new MetricFamily("clusterhost_workers",
-            "Worker slots by state (starting, ready, backoff, draining, stopped, gave-up).", PrometheusMetricType.Gauge);
+            $"Worker slots by state ({string.Join(", ", EnumNames<WorkerSlotState>.All)}).", PrometheusMetricType.Gauge);
         foreach (var state in Enum.GetValues<WorkerSlotState>())
         {
-            byState.Series.Add(MetricSeries.Of(workers.Count(w => w.State == state), Label("state", WorkerSlotStateNames.ToName(state))));
+            byState.Series.Add(MetricSeries.Of(workers.Count(w => w.State == state), Label("state", EnumNames<WorkerSlotState>.ToName(state))));
         }
 
         var up = new MetricFamily("clusterhost_worker_up",
             "1 if the worker in this slot answered this scrape within the bound, else 0 (no worker running, not yet connected, stopped or hung).",
             PrometheusMetricType.Gauge);
-        var restarts = new MetricFamily("clusterhost_worker_restarts_total",
-            "Workers that left this slot unexpectedly, by reason; each is restarted unless the slot is given up.", PrometheusMetricType.Counter);
+        var exits = new MetricFamily("clusterhost_worker_exits_total",
+            $"Workers that left this slot, by reason ({string.Join(", ", EnumNames<WorkerExitReason>.All)}).", PrometheusMetricType.Counter);
         var startTime = new MetricFamily("clusterhost_worker_start_time_seconds",
             "Start time of the worker process now in this slot, in seconds since the Unix epoch.", PrometheusMetricType.Gauge);
         var duration = new MetricFamily("clusterhost_worker_scrape_duration_seconds",
@@ -70,7 +71,7 @@ internal static class ClusterMetricsExposition
             up.Series.Add(MetricSeries.Of(worker.Snapshot is null ? 0 : 1, workerLabel));
             foreach (var reason in Enum.GetValues<WorkerExitReason>())
             {
-                restarts.Series.Add(MetricSeries.Of(worker.Exits.GetValueOrDefault(reason), workerLabel, Label("reason", WorkerExitReasonNames.ToName(reason))));
+                exits.Series.Add(MetricSeries.Of(worker.Exits.GetValueOrDefault(reason), workerLabel, Label("reason", EnumNames<WorkerExitReason>.ToName(reason))));
             }
             if (worker.Duration is { } elapsed)
             {
@@ -88,7 +89,7 @@ internal static class ClusterMetricsExposition
                 }
             }
         }
-        return [byState, up, restarts, startTime, duration, info];
+        return [byState, up, exits, startTime, duration, info];
     }
 
     private static void AddFamilies(

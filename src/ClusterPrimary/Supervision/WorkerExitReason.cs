@@ -1,6 +1,6 @@
 namespace ClusterHost.Primary.Supervision;
 
-/// <summary>Why a worker left its slot; counted per slot for the restarts metric.</summary>
+/// <summary>Why a worker left its slot; counted per slot and reason in <c>clusterhost_worker_exits_total</c>.</summary>
 internal enum WorkerExitReason
 {
     /// <summary>Exited on its own, unexpectedly (crash, signal from outside, exit call).</summary>

@@ -219,8 +219,9 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
         using var slowClient = KeepAliveClient(url);
         using var client = KeepAliveClient(url);
 
+        var linesBefore = primary.Lines.Count;
         var slow = slowClient.GetFromJsonAsync<WorkerAnswer>("/delay?ms=5000");
-        await Task.Delay(1000); // the slow request is in flight at one worker
+        await primary.WaitForLineAsync(new Regex("Delaying this request for 5000 ms"), after: linesBefore); // in flight at one worker
         var quick = new List<WorkerAnswer>();
         for (var i = 0; i < 10; i++)
         {
@@ -244,8 +245,9 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
         Assert.True(Directory.Exists(runtimeDirectory));
         using var client = KeepAliveClient(url);
 
+        var linesBefore = primary.Lines.Count;
         var slow = client.GetAsync("/delay?ms=4000");
-        await Task.Delay(700); // the request is in flight at a worker
+        await primary.WaitForLineAsync(new Regex("Delaying this request for 4000 ms"), after: linesBefore); // in flight at a worker
         primary.Signal(Signals.SIGTERM);
 
         var refusedAfter = await WaitUntilRefusedAsync(url, TimeSpan.FromSeconds(3));
@@ -297,12 +299,9 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
     [Fact]
     public async Task PortInUse_PrintsOneLine_ExitsOne_StartsNoWorker()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var occupied = new OccupiedPort();
 
-        await using var primary = ClusterProcess.StartPrimary(output, "--mode", "proxy", "--urls", $"http://127.0.0.1:{port}");
+        await using var primary = ClusterProcess.StartPrimary(output, "--mode", "proxy", "--urls", occupied.Url);
 
         Assert.Equal(1, await primary.WaitForExitAsync());
         Assert.Contains("is already in use", Assert.Single(primary.StandardError), StringComparison.Ordinal);

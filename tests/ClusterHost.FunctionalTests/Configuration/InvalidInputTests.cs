@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ClusterHost.FunctionalTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -40,12 +38,9 @@ public sealed class InvalidInputTests(ITestOutputHelper output)
     [Fact]
     public async Task PortInUse_PrintsOneLine_ExitsOne_StartsNoWorker()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var occupied = new OccupiedPort();
 
-        await using var primary = ClusterProcess.StartPrimary(output, "--urls", $"http://127.0.0.1:{port}");
+        await using var primary = ClusterProcess.StartPrimary(output, "--urls", occupied.Url);
 
         Assert.Equal(1, await primary.WaitForExitAsync());
         Assert.Contains("is already in use", Assert.Single(primary.StandardError), StringComparison.Ordinal);

@@ -88,13 +88,13 @@ public sealed partial class FaultEndpointTests(ITestOutputHelper output)
         // Nothing progressed until the block ended: keep-alive, async (/delay) and a new connection alike.
         Assert.All(answeredAt, t => Assert.True(t >= TimeSpan.FromMilliseconds(2500), $"a request was answered {t.TotalMilliseconds:0} ms after the block began"));
 
-        // Then the process serves again (generous bound: the machine is shared), and can be blocked
-        // again: the pool's limit was restored.
+        // Then the process serves again (a bound far above a request's time on a loaded machine, far
+        // below a stalled pool's), and can be blocked again: the pool's limit was restored.
         for (var i = 0; i < 10; i++)
         {
             var request = Stopwatch.StartNew();
             await first.GetAsync();
-            Assert.True(request.Elapsed < TimeSpan.FromSeconds(1), $"a request after the block took {request.Elapsed.TotalMilliseconds:0} ms");
+            Assert.True(request.Elapsed < TimeSpan.FromSeconds(10), $"a request after the block took {request.Elapsed.TotalMilliseconds:0} ms");
         }
         var linesBefore = app.Lines.Count;
         var again = Stopwatch.StartNew();
@@ -116,16 +116,16 @@ public sealed partial class FaultEndpointTests(ITestOutputHelper output)
 
         var cpu = Stopwatch.StartNew();
         var burning = busy.GetAsync("/cpu?ms=3000");
-        await Task.Delay(300);
+        await app.WaitForLineAsync(new Regex("Burning CPU for 3000 ms"));
         var request = Stopwatch.StartNew();
         await other.GetAsync();
         var otherTook = request.Elapsed;
         var stillBurning = !burning.IsCompleted;
         await burning;
 
-        // Answered while the burn went on, unlike /block (generous bound: the machine is shared).
+        // Answered while the burn went on, unlike /block: a request that waited for the busy one
+        // would come back after it.
         Assert.True(stillBurning, $"the other request took {otherTook.TotalMilliseconds:0} ms: it waited for the busy one");
-        Assert.True(otherTook < TimeSpan.FromSeconds(1), $"a request took {otherTook.TotalMilliseconds:0} ms beside a busy one");
         Assert.True(cpu.Elapsed >= TimeSpan.FromMilliseconds(3000));
     }
 

@@ -133,7 +133,19 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
     public IReadOnlyList<string> StandardError => [.. Lines.Where(l => l.StartsWith("stderr: ", StringComparison.Ordinal)).Select(l => l[8..])];
 
     /// <summary>Waits for the first line (from <paramref name="after"/> on) matching <paramref name="pattern"/>.</summary>
-    public async Task<Match> WaitForLineAsync(Regex pattern, TimeSpan? timeout = null, int after = 0)
+    public async Task<Match> WaitForLineAsync(Regex pattern, TimeSpan? timeout = null, int after = 0) =>
+        (await WaitForLineAtAsync(pattern, timeout, after)).Match;
+
+    /// <summary>Waits until <paramref name="count"/> lines after line <paramref name="after"/> match.</summary>
+    public async Task WaitForLinesAsync(Regex pattern, int count, int after = 0)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            after = (await WaitForLineAtAsync(pattern, null, after)).Index + 1;
+        }
+    }
+
+    private async Task<(Match Match, int Index)> WaitForLineAtAsync(Regex pattern, TimeSpan? timeout, int after)
     {
         var deadline = DateTime.UtcNow + (timeout ?? Patience);
         var index = after;
@@ -145,7 +157,7 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
                 var match = pattern.Match(lines[index]);
                 if (match.Success)
                 {
-                    return match;
+                    return (match, index);
                 }
             }
             if (_outputClosed.Task.IsCompleted)

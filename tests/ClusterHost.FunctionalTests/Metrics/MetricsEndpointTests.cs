@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ClusterHost.FunctionalTests.Infrastructure;
 using Xunit.Abstractions;
@@ -56,7 +55,7 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         foreach (var family in new[] { "http_server_request_duration_seconds", "kestrel_active_connections", "kestrel_connection_duration_seconds",
             "dotnet_process_cpu_time_seconds_total", "dotnet_process_memory_working_set_bytes", "dotnet_gc_collections_total",
             "dotnet_thread_pool_queue_length", "dotnet_thread_pool_thread_count_current", "dotnet_monitor_lock_contentions_total",
-            "clusterhost_worker_responsiveness_lag_seconds", "clusterhost_worker_info", "clusterhost_worker_restarts_total" })
+            "clusterhost_worker_responsiveness_lag_seconds", "clusterhost_worker_info", "clusterhost_worker_exits_total" })
         {
             Assert.Contains(family, scrape.FamilyTypes.Keys);
         }
@@ -141,14 +140,14 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task RestartedWorker_CountsFromZeroUnderTheSameLabel_AndItsRestartsCounterIncreases()
+    public async Task RestartedWorker_CountsFromZeroUnderTheSameLabel_AndItsExitsCounterIncreases()
     {
         await using var primary = StartPrimary();
         using var metrics = await MetricsEndpoint.WaitForAsync(primary);
         var (url, pids) = await primary.WaitForReadyAsync();
         var before = await SendRequestsAsync(url, s => s.GetValueOrDefault(0) >= 5 && s.GetValueOrDefault(1) >= 1);
         var first = await metrics.ScrapeUntilAsync(m => m.RootRequestsByWorker().GetValueOrDefault("0") == before[0], "worker 0 counted its requests");
-        Assert.Equal(0, first.Value("clusterhost_worker_restarts_total", ("worker", "0"), ("reason", "crash")));
+        Assert.Equal(0, first.Value("clusterhost_worker_exits_total", ("worker", "0"), ("reason", "crash")));
         var linesBefore = primary.Lines.Count;
 
         Signals.Send(pids[0], Signals.SIGKILL);
@@ -161,8 +160,8 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
             m => m.IsUp(0) && m.RootRequestsByWorker().GetValueOrDefault("0") == after[0],
             $"the new worker 0 counted exactly its own {after[0]} requests");
         output.WriteLine($"worker 0 before restart: {before[0]} requests, pid {pids[0]}; after: {after[0]} requests, pid {replacement}");
-        Assert.Equal(1, second.Value("clusterhost_worker_restarts_total", ("worker", "0"), ("reason", "crash")));
-        Assert.Equal(0, second.Value("clusterhost_worker_restarts_total", ("worker", "1"), ("reason", "crash")));
+        Assert.Equal(1, second.Value("clusterhost_worker_exits_total", ("worker", "0"), ("reason", "crash")));
+        Assert.Equal(0, second.Value("clusterhost_worker_exits_total", ("worker", "1"), ("reason", "crash")));
         Assert.Equal(before.GetValueOrDefault(1) + after.GetValueOrDefault(1), second.RootRequestsByWorker()["1"]);
         var info = second.Named("clusterhost_worker_info").Single(s => s["worker"] == "0");
         Assert.Equal(replacement.ToString(CultureInfo.InvariantCulture), info["pid"]);
@@ -182,12 +181,9 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
     [Fact]
     public async Task MetricsPortInUse_PrintsOneLine_ExitsOne_StartsNoWorker()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var occupied = new OccupiedPort();
 
-        await using var primary = StartPrimary(1, "--metrics-urls", $"http://127.0.0.1:{port}");
+        await using var primary = StartPrimary(1, "--metrics-urls", occupied.Url);
 
         Assert.Equal(1, await primary.WaitForExitAsync());
         Assert.Contains("cannot serve metrics on --metrics-urls", Assert.Single(primary.StandardError), StringComparison.Ordinal);

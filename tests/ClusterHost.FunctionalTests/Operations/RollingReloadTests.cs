@@ -86,7 +86,7 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
         // Slow requests keep a worker draining, so the reload lasts seconds, whatever the machine.
         var clients = Enumerable.Range(0, 4).Select(_ => SampleAppClient.FreshConnections(url)).ToArray();
         var slow = clients.Select(c => c.SendAsync("/delay?ms=4000")).ToArray();
-        await Task.Delay(500);
+        await primary.WaitForLinesAsync(new Regex("Delaying this request for 4000 ms"), slow.Length); // all in flight at the workers
 
         var before = primary.Lines.Count;
         primary.Signal(Signals.SIGHUP);

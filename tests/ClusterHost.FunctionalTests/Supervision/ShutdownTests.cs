@@ -18,8 +18,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
 
         using var client = SampleAppClient.FreshConnections(url);
         var slow = client.SendAsync("/delay?ms=2000");
-        await primary.WaitForLineAsync(new System.Text.RegularExpressions.Regex("Worker \\d \\(pid \\d+\\) ready"));
-        await Task.Delay(500); // the request is on its way to a worker
+        await primary.WaitForLineAsync(new System.Text.RegularExpressions.Regex("Delaying this request for 2000 ms")); // in flight at a worker
         primary.Signal(signal);
 
         using var response = await slow;

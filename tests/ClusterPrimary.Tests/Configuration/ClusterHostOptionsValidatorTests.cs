@@ -19,19 +19,6 @@ public sealed class ClusterHostOptionsValidatorTests
     }
 
     [Fact]
-    public void Defaults_AreTheDocumentedOnes()
-    {
-        var options = new ClusterHostOptions();
-
-        Assert.Equal(Environment.ProcessorCount, options.Workers);
-        Assert.Equal("http://127.0.0.1:8080", options.Urls);
-        Assert.Equal(BalancingMode.ReusePort, options.Mode);
-        Assert.Equal(30, options.ShutdownTimeout);
-        Assert.Equal(30, options.StartTimeout);
-        Assert.Equal(5, options.MaxRestarts);
-    }
-
-    [Fact]
     public void ValidSettings_ResolveToAConfig()
     {
         var (config, errors) = Load(("Workers", "3"), ("Urls", "http://127.0.0.1:0;http://[::1]:9000"), ("App", ExistingApp),

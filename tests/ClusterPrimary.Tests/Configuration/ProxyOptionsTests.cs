@@ -17,15 +17,6 @@ public sealed class ProxyOptionsTests
         return (ClusterHostOptionsValidator.Validate(options, [], errors), errors);
     }
 
-    [Fact]
-    public void Defaults_AreRoundRobinOverUnixSockets()
-    {
-        var options = new ClusterHostOptions();
-
-        Assert.Equal(ProxyBalancePolicy.RoundRobin, options.Balance);
-        Assert.Equal(ProxyTransport.Unix, options.ProxyTransport);
-    }
-
     [Theory]
     [InlineData("round-robin", nameof(ProxyBalancePolicy.RoundRobin))]
     [InlineData("least-requests", nameof(ProxyBalancePolicy.LeastRequests))]

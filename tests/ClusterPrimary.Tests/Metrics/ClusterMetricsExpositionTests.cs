@@ -1,6 +1,7 @@
 using ClusterHost.Metrics;
 using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Text;
 
 namespace ClusterHost.Primary.Tests.Metrics;
 
@@ -92,17 +93,17 @@ public sealed class ClusterMetricsExpositionTests
     }
 
     [Fact]
-    public void Restarts_AreWrittenForEveryReason_EvenZero()
+    public void Exits_AreWrittenForEveryReason_EvenZero()
     {
         var lines = Lines(Text(Up(0), Up(2)));
 
         foreach (var reason in Enum.GetValues<WorkerExitReason>())
         {
-            var name = WorkerExitReasonNames.ToName(reason);
-            Assert.Contains(lines, l => l.StartsWith($"clusterhost_worker_restarts_total{{worker=\"0\",reason=\"{name}\"}} ", StringComparison.Ordinal));
+            var name = EnumNames<WorkerExitReason>.ToName(reason);
+            Assert.Contains(lines, l => l.StartsWith($"clusterhost_worker_exits_total{{worker=\"0\",reason=\"{name}\"}} ", StringComparison.Ordinal));
         }
-        Assert.Contains("clusterhost_worker_restarts_total{worker=\"2\",reason=\"crash\"} 2", lines);
-        Assert.Contains("clusterhost_worker_restarts_total{worker=\"0\",reason=\"crash\"} 0", lines);
+        Assert.Contains("clusterhost_worker_exits_total{worker=\"2\",reason=\"crash\"} 2", lines);
+        Assert.Contains("clusterhost_worker_exits_total{worker=\"0\",reason=\"crash\"} 0", lines);
     }
 
     [Fact]
