@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Text;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Primary.Supervision;
@@ -276,7 +277,7 @@ internal sealed class WorkerSlot
                     return SlotOutcome.Fatal;
                 }
                 reason = process.EndedBecause ?? WorkerExitReason.Crash;
-                Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started), WorkerExitReasonNames.ToName(reason));
+                Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started), EnumNames<WorkerExitReason>.ToName(reason));
             }
 
             RestartDecision decision;
@@ -500,12 +501,12 @@ internal sealed class WorkerSlot
 
     private async Task<bool> ReplaceCoreAsync(IWorkerProcess old, IWorkerProcess successor, long started, (Task Deadline, CancellationTokenSource Cancel) startTimeout, WorkerExitReason reason)
     {
-        Log.WorkerReplacing(_logger, Id, old.Pid, successor.Pid, WorkerExitReasonNames.ToName(reason));
+        Log.WorkerReplacing(_logger, Id, old.Pid, successor.Pid, EnumNames<WorkerExitReason>.ToName(reason));
         if (!await WaitUntilReadyAsync(successor, started, startTimeout).ConfigureAwait(false))
         {
             if (!IsStopping())
             {
-                Log.ReplacementFailed(_logger, Id, successor.Pid, WorkerExitReasonNames.ToName(reason), _config.StartTimeout);
+                Log.ReplacementFailed(_logger, Id, successor.Pid, EnumNames<WorkerExitReason>.ToName(reason), _config.StartTimeout);
             }
             successor.EndedBecause = WorkerExitReason.StartTimeout;
             successor.Kill();
