@@ -98,7 +98,9 @@ internal static class ClusterHostOptionsValidator
             return DefaultAppPath;
         }
         var path = Path.GetFullPath(app);
-        if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase))
+        // An apphost executable (./App from dotnet publish) is run as it is.
+        var executable = File.Exists(path) && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
+        if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase) && !executable)
         {
             errors.Add($"--app must name the app's .dll (got '{app}')");
             return null;
