@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterHost.Primary.Supervision;
 
 namespace ClusterHost.Primary.Configuration;
 
@@ -99,7 +100,7 @@ internal static class ClusterHostOptionsValidator
         }
         var path = Path.GetFullPath(app);
         // An apphost executable (./App from dotnet publish) is run as it is.
-        var executable = File.Exists(path) && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
+        var executable = File.Exists(path) && AppInspector.ReadKind(path) == AppInspector.FileKind.Elf;
         if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase) && !executable)
         {
             errors.Add($"--app must name the app's .dll (got '{app}')");
