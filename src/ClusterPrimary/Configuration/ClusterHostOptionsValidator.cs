@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterHost.Primary.Supervision;
 
 namespace ClusterHost.Primary.Configuration;
 
@@ -98,7 +99,9 @@ internal static class ClusterHostOptionsValidator
             return DefaultAppPath;
         }
         var path = Path.GetFullPath(app);
-        if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase))
+        // An apphost executable (./App from dotnet publish) is run as it is.
+        var executable = File.Exists(path) && AppInspector.ReadKind(path) == AppInspector.FileKind.Elf;
+        if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase) && !executable)
         {
             errors.Add($"--app must name the app's .dll (got '{app}')");
             return null;

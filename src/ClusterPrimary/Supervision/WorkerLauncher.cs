@@ -10,8 +10,12 @@ using ClusterHost.Primary.Platform;
 
 namespace ClusterHost.Primary.Supervision;
 
-/// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the app's folder.</summary>
-internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
+/// <summary>
+/// Starts worker processes: <c>dotnet APP.dll [app arguments]</c> (or the app's apphost) in the
+/// app's folder, with the worker behaviour injected (<see cref="WorkerInjection"/>).
+/// </summary>
+internal sealed class WorkerLauncher(
+    ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size, WorkerHandshakeWatch? handshakeWatch = null) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -23,15 +27,12 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
     public IWorkerProcess Launch(WorkerInstance instance)
     {
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var startInfo = new ProcessStartInfo(DotnetHost.Path)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(config.AppPath)!,
-        };
-        startInfo.ArgumentList.Add(config.AppPath);
+        var startInfo = WorkerInjection.StartInfo(config.AppPath, DotnetHost.Path);
+        startInfo.UseShellExecute = false;
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.WorkingDirectory = Path.GetDirectoryName(config.AppPath)!;
         foreach (var argument in config.AppArguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -40,7 +41,7 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
 
         var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
         controlServer.Expect(process.Control, process.Pid);
-        return process;
+        return handshakeWatch?.Watch(process) ?? process;
     }
 
     internal void ConfigureEnvironment(IDictionary<string, string?> environment, WorkerInstance instance, string token)
@@ -50,6 +51,7 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
             environment.Remove(name);
         }
         WorkerRuntimeSettings.Apply(environment, config.AppPath);
+        WorkerInjection.Apply(environment, WorkerInjection.HookPath);
         environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
         environment[WorkerEnvironmentVariables.Token] = token;
         environment[WorkerEnvironmentVariables.WorkerId] = instance.WorkerId.ToString(CultureInfo.InvariantCulture);

@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Information, "Stopping on {Signal}", EventName = "StoppingOnSignal")]
     public static partial void StoppingOnSignal(ILogger logger, PosixSignal signal);
 
+    [LoggerMessage(1006, LogLevel.Warning, "Worker {WorkerId}: {Overridden} are ignored under ClusterHost; the cluster serves on --urls", EventName = "AppAddressesOverridden")]
+    public static partial void AppAddressesOverridden(ILogger logger, int workerId, string overridden);
+
     [LoggerMessage(1100, LogLevel.Warning, "Instrument {Instrument} has reached {MaxSeries} series; further tag combinations are counted in one series tagged otel.metric.overflow=true", EventName = "MetricSeriesCapped")]
     public static partial void MetricSeriesCapped(ILogger logger, string instrument, int maxSeries);
 
