@@ -10,7 +10,7 @@ using ClusterHost.Primary.Platform;
 namespace ClusterHost.Primary.Supervision;
 
 /// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the app's folder.</summary>
-internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
+internal sealed class WorkerLauncher(ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -52,9 +52,9 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
         environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
         environment[WorkerEnvironmentVariables.Token] = token;
         environment[WorkerEnvironmentVariables.WorkerId] = instance.WorkerId.ToString(CultureInfo.InvariantCulture);
-        environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(size.Workers, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(slots.Count, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironmentVariables.ShutdownTimeoutMs] =
             ((long)config.ShutdownTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        balancer.ConfigureWorker(instance, environment);
+        front.ConfigureWorker(instance, environment);
     }
 }

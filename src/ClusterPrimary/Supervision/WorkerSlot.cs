@@ -16,7 +16,7 @@ internal sealed class WorkerSlot
     internal static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
     private readonly IWorkerLauncher _launcher;
-    private readonly IBalancer _balancer;
+    private readonly IClusterFront _balancer;
     private readonly ClusterHostConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -31,7 +31,7 @@ internal sealed class WorkerSlot
     private long _generation;
     private IWorkerProcess? _ending;
 
-    public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterHostConfig config, TimeProvider time, ILogger logger)
+    public WorkerSlot(int id, IWorkerLauncher launcher, IClusterFront balancer, ClusterHostConfig config, TimeProvider time, ILogger logger)
     {
         Id = id;
         _launcher = launcher;
