@@ -74,6 +74,8 @@ internal static class ClusterHostApp
         // among the proxy's hottest methods. It logs only request starts and ends; problems are
         // logged by Kestrel and YARP. A client's own traceparent still reaches the worker untouched.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // The proxy's keys are held in memory (see InMemoryKeyRepository), not encrypted at rest: there is no rest.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
     }
 
     private static void ConfigureServices(IServiceCollection services, ClusterHostConfig config)

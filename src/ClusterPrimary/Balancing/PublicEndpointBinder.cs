@@ -56,6 +56,27 @@ internal static class PublicEndpointBinder
         return socket;
     }
 
+    /// <summary>
+    /// Binds a socket for a server that will listen on it (Kestrel): address reuse as Kestrel sets
+    /// it on Linux (a port in TIME_WAIT can be bound again, one with a listener cannot), no Nagle.
+    /// </summary>
+    public static Socket BindListener(IPEndPoint endpoint)
+    {
+        var socket = CreateSocket(endpoint);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.NoDelay = true;
+            socket.Bind(endpoint);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     private static Socket BindOne(ListenUrl url, IPEndPoint endpoint, Func<IPEndPoint, Socket> bind)
     {
         try

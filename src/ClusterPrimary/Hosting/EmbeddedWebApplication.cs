@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using ClusterHost.Primary.Balancing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -18,9 +20,11 @@ internal static class EmbeddedWebApplication
 {
     /// <summary>
     /// An empty builder (no appsettings, environment or command line of its own: ASPNETCORE_URLS
-    /// must not move these endpoints) with Kestrel and the primary's logging and clock.
+    /// must not move these endpoints) with the primary's logging and clock, and Kestrel listening
+    /// on <paramref name="endpoints"/>: the sockets the primary bound (<see cref="PublicEndpointBinder"/>),
+    /// which Kestrel takes over.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(ILoggerFactory loggerFactory, TimeProvider time)
+    public static WebApplicationBuilder CreateBuilder(PublicEndpoints endpoints, ILoggerFactory loggerFactory, TimeProvider time)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -28,6 +32,15 @@ internal static class EmbeddedWebApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseKestrelCore();
+        builder.WebHost.UseSockets(transport => transport.CreateBoundListenSocket = endpoint =>
+            endpoints.Take(endpoint) ?? SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var endpoint in endpoints.Endpoints)
+            {
+                kestrel.Listen(endpoint);
+            }
+        });
         // An instance: the embedded container uses it and never disposes it.
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, EmbeddedHostLifetime>());

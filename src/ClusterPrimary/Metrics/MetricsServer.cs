@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
@@ -49,29 +50,26 @@ internal sealed class MetricsServer(
             return;
         }
 
-        var builder = EmbeddedWebApplication.CreateBuilder(loggerFactory, time);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            foreach (var url in config.MetricsUrls)
-            {
-                foreach (var address in url.Addresses)
-                {
-                    kestrel.Listen(address, url.Port);
-                }
-            }
-        });
-        var app = builder.Build();
-        app.Run(HandleAsync);
+        var endpoints = Bind();
+        WebApplication? app = null;
         try
         {
+            var builder = EmbeddedWebApplication.CreateBuilder(endpoints, loggerFactory, time);
+            app = builder.Build();
+            app.Run(HandleAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw new ClusterStartupException(
-                $"cannot serve metrics on --metrics-urls {string.Join(";", config.MetricsUrls)}: {e.Message.TrimEnd('.')}; choose another port, or --metrics-urls none",
-                ExitCodes.Failure, e);
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            throw Unavailable(e.Message, e);
+        }
+        finally
+        {
+            endpoints.Dispose(); // what Kestrel did not take
         }
         _app = app;
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
@@ -81,6 +79,23 @@ internal sealed class MetricsServer(
             Log.MetricsListening(_logger, url);
         }
     }
+
+    /// <exception cref="ClusterStartupException">A metrics endpoint is in use or cannot be bound.</exception>
+    private PublicEndpoints Bind()
+    {
+        try
+        {
+            return PublicEndpointBinder.Bind(config.MetricsUrls, PublicEndpointBinder.BindListener);
+        }
+        catch (ClusterStartupException e) when (e.InnerException is SocketException socketError)
+        {
+            throw Unavailable(socketError.Message, socketError);
+        }
+    }
+
+    private ClusterStartupException Unavailable(string reason, Exception e) => new(
+        $"cannot serve metrics on --metrics-urls {string.Join(";", config.MetricsUrls)}: {reason.TrimEnd('.')}; choose another port, or --metrics-urls none",
+        ExitCodes.Failure, e);
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.Versioning;
 using ClusterHost.Metrics;
 using ClusterHost.Primary.Configuration;
@@ -62,7 +60,7 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
             {
                 _workers = TcpWorkerEndpoints.Create(config.Workers);
             }
-            endpoints = PublicEndpointBinder.Bind(config.Urls, BindListener);
+            endpoints = PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
             _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, loggerFactory, time, cancellationToken).ConfigureAwait(false);
             _urls = endpoints.Urls;
         }
@@ -82,24 +80,6 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
             Log.StaleRuntimeDirectoryRemoved(_logger, path, pid);
         }
         Log.ProxyListening(_logger, string.Join(", ", _urls), ProxyBalancePolicyNames.ToName(config.Balance), _workers.Description);
-    }
-
-    private static Socket BindListener(IPEndPoint endpoint)
-    {
-        var socket = PublicEndpointBinder.CreateSocket(endpoint);
-        try
-        {
-            // As Kestrel does on Linux: a port in TIME_WAIT can be bound again, one with a listener cannot.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.NoDelay = true;
-            socket.Bind(endpoint);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 
     public void ConfigureWorker(WorkerInstance instance, IDictionary<string, string?> environment)

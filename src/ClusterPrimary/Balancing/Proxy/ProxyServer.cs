@@ -4,9 +4,8 @@ using ClusterHost.Metrics;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -92,9 +91,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         ClusterHostConfig config, PublicEndpoints endpoints, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers,
         ILoggerFactory loggerFactory, TimeProvider time)
     {
-        var builder = EmbeddedWebApplication.CreateBuilder(loggerFactory, time);
-        builder.WebHost.UseSockets(transport => transport.CreateBoundListenSocket = endpoint =>
-            endpoints.Take(endpoint) ?? SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint));
+        var builder = EmbeddedWebApplication.CreateBuilder(endpoints, loggerFactory, time);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // The worker's own Server header (if any) goes through; the proxy adds none.
@@ -102,10 +99,6 @@ internal sealed class ProxyServer : IAsyncDisposable
             // The workers' apps set their own limit (Kestrel's default is 30 MB); the front does not
             // impose a second, different one.
             kestrel.Limits.MaxRequestBodySize = null;
-            foreach (var endpoint in endpoints.Endpoints)
-            {
-                kestrel.Listen(endpoint);
-            }
         });
 
         // In-flight requests may finish within the same budget the workers have to drain.
@@ -114,9 +107,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IProxyConfigProvider>(proxyConfig);
         builder.Services.AddReverseProxy();
-        // YARP registers data protection for its cookie session affinity, which ClusterHost never
-        // configures: keys in memory, nothing written under the user's home directory.
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new InMemoryKeyRepository());
         builder.Services.AddSingleton(workers);
         builder.Services.AddSingleton<IForwarderHttpClientFactory, WorkerHttpClientFactory>();
         builder.Services.AddSingleton<IPassiveHealthCheckPolicy, WorkerFailureHealthPolicy>();
