@@ -10,47 +10,27 @@ namespace ClusterHost.Primary.Supervision;
 /// and removes the highest (SIGTTOU) on request, and at shutdown drains them all. Each slot's run
 /// is awaited here; a fatal worker, or every slot giving up, stops the cluster with its exit code.
 /// </summary>
-internal sealed class SlotSupervisor : IDisposable
+internal sealed class SlotSupervisor(
+    ClusterHostConfig config,
+    WorkerSlots slots,
+    IWorkerLauncher launcher,
+    IClusterFront front,
+    ClusterOutcome outcome,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : IDisposable
 {
-    private readonly ClusterHostConfig _config;
-    private readonly WorkerSlots _slots;
-    private readonly IWorkerLauncher _launcher;
-    private readonly IClusterFront _front;
-    private readonly ClusterOutcome _outcome;
-    private readonly IHostApplicationLifetime _lifetime;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly ILogger _slotLogger;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<SlotSupervisor>();
+    private readonly ILogger _slotLogger = loggerFactory.CreateLogger<WorkerSlot>();
     private readonly SemaphoreSlim _scaling = new(1, 1);
     private readonly Lock _gate = new();
     private readonly List<Task> _runs = [];
-
-    public SlotSupervisor(
-        ClusterHostConfig config,
-        WorkerSlots slots,
-        IWorkerLauncher launcher,
-        IClusterFront front,
-        ClusterOutcome outcome,
-        IHostApplicationLifetime lifetime,
-        TimeProvider time,
-        ILoggerFactory loggerFactory)
-    {
-        _config = config;
-        _slots = slots;
-        _launcher = launcher;
-        _front = front;
-        _outcome = outcome;
-        _lifetime = lifetime;
-        _time = time;
-        _logger = loggerFactory.CreateLogger<SlotSupervisor>();
-        _slotLogger = loggerFactory.CreateLogger<WorkerSlot>();
-    }
 
     /// <summary>Creates the <c>--workers</c> slots, then starts them all (so the first worker is already told the full count).</summary>
     public void Start()
     {
         var created = new List<WorkerSlot>();
-        for (var i = 0; i < _config.Workers && _slots.TryAdd(NewSlot) is { } slot; i++)
+        for (var i = 0; i < config.Workers && slots.TryAdd(NewSlot) is { } slot; i++)
         {
             created.Add(slot);
         }
@@ -66,10 +46,10 @@ internal sealed class SlotSupervisor : IDisposable
         await _scaling.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_slots.TryAdd(NewSlot) is { } slot)
+            if (slots.TryAdd(NewSlot) is { } slot)
             {
                 Run(slot);
-                Log.ScaledUp(_logger, slot.Id, _slots.Count);
+                Log.ScaledUp(_logger, slot.Id, slots.Count);
             }
         }
         finally
@@ -84,13 +64,13 @@ internal sealed class SlotSupervisor : IDisposable
         await _scaling.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_slots.TryRemoveLast() is not { } slot)
+            if (slots.TryRemoveLast() is not { } slot)
             {
-                Log.ScaleDownRefused(_logger, _slots.Count);
+                Log.ScaleDownRefused(_logger, slots.Count);
                 return;
             }
-            Log.ScalingDown(_logger, slot.Id, _slots.Count);
-            await slot.StopAsync(_config.ShutdownTimeout, WorkerExitReason.ScaleDown).ConfigureAwait(false);
+            Log.ScalingDown(_logger, slot.Id, slots.Count);
+            await slot.StopAsync(config.ShutdownTimeout, WorkerExitReason.ScaleDown).ConfigureAwait(false);
         }
         finally
         {
@@ -99,13 +79,13 @@ internal sealed class SlotSupervisor : IDisposable
     }
 
     /// <summary>Adds and removes no more slots; returns how many workers are alive, to be drained.</summary>
-    public int BeginShutdown() => _slots.Close().Count(s => s.Current is { Exited.IsCompleted: false });
+    public int BeginShutdown() => slots.Close().Count(s => s.Current is { Exited.IsCompleted: false });
 
     /// <summary>Drains every worker (each killed after the drain budget) and waits until every slot's run has ended.</summary>
     public async Task DrainAsync()
     {
-        var slots = _slots.Close();
-        await Task.WhenAll(slots.Select(s => s.StopAsync(_config.ShutdownTimeout))).ConfigureAwait(false);
+        var closed = slots.Close();
+        await Task.WhenAll(closed.Select(s => s.StopAsync(config.ShutdownTimeout))).ConfigureAwait(false);
         Task[] runs;
         lock (_gate)
         {
@@ -114,7 +94,7 @@ internal sealed class SlotSupervisor : IDisposable
         await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
-    private WorkerSlot NewSlot(int id) => new(id, _launcher, _front, _config, _time, _slotLogger);
+    private WorkerSlot NewSlot(int id) => new(id, launcher, front, config, time, _slotLogger);
 
     private void Run(WorkerSlot slot)
     {
@@ -127,27 +107,27 @@ internal sealed class SlotSupervisor : IDisposable
 
     private async Task RunSlotAsync(WorkerSlot slot)
     {
-        SlotOutcome outcome;
+        SlotOutcome ended;
         try
         {
-            outcome = await slot.RunAsync().ConfigureAwait(false);
+            ended = await slot.RunAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
             // A bug, not a worker's failure: the slot cannot be supervised any more.
             Log.SlotFailed(_logger, slot.Id, e);
-            outcome = SlotOutcome.Fatal;
+            ended = SlotOutcome.Fatal;
         }
-        switch (outcome)
+        switch (ended)
         {
             case SlotOutcome.Fatal:
-                _outcome.Fail(ExitCodes.Failure);
-                _lifetime.StopApplication();
+                outcome.Fail(ExitCodes.Failure);
+                lifetime.StopApplication();
                 break;
-            case SlotOutcome.GaveUp when _slots.Current.All(s => s.State == WorkerSlotState.GaveUp):
+            case SlotOutcome.GaveUp when slots.Current.All(s => s.State == WorkerSlotState.GaveUp):
                 Log.AllSlotsGaveUp(_logger, ExitCodes.CrashLoop);
-                _outcome.Fail(ExitCodes.CrashLoop);
-                _lifetime.StopApplication();
+                outcome.Fail(ExitCodes.CrashLoop);
+                lifetime.StopApplication();
                 break;
         }
     }
