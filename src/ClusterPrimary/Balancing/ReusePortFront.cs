@@ -18,9 +18,10 @@ namespace ClusterHost.Primary.Balancing;
 /// </summary>
 /// <remarks>
 /// The primary checks each endpoint is free, then holds a bound, non-listening SO_REUSEPORT
-/// socket on it for its own lifetime. That resolves port 0, reports a port in use once at start
-/// (not as a restart storm), and keeps another program from taking the port while a worker
-/// restarts. A bound socket that does not listen receives no connections. It also turns on
+/// socket on it for its own lifetime. That resolves port 0 and reports a port in use once at start
+/// (not as a restart storm). A bound socket that does not listen receives no connections. It does
+/// not keep every other program off the port while no worker listens: Linux lets a socket with
+/// SO_REUSEADDR (.NET sets it on every socket) bind and listen beside one that only is bound. It also turns on
 /// <c>net.ipv4.tcp_migrate_req</c> where it may, so a draining worker's queued connections move
 /// to another worker instead of being reset.
 /// </remarks>

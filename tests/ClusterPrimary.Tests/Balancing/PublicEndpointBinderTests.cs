@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Tests.TestUtilities;
 
 namespace ClusterHost.Primary.Tests.Balancing;
 
@@ -38,10 +39,8 @@ public sealed class PublicEndpointBinderTests
     [Fact]
     public void Bind_PortInUse_IsOneLineNamingTheUrl_AndExitCodeOne()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var squatter = new PortSquatter();
+        var port = squatter.Port;
 
         var error = Assert.Throws<ClusterStartupException>(() => PublicEndpointBinder.Bind(Urls($"http://127.0.0.1:{port}"), BindPlain));
 
@@ -62,10 +61,8 @@ public sealed class PublicEndpointBinderTests
     [Fact]
     public void Bind_LaterUrlFails_ReleasesTheEndpointsAlreadyBound()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var squatter = new PortSquatter();
+        var port = squatter.Port;
         var bound = new List<Socket>();
 
         Assert.Throws<ClusterStartupException>(() => PublicEndpointBinder.Bind(

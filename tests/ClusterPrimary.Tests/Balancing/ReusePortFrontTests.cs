@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using ClusterHost.Control;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Tests.TestUtilities;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterHost.Primary.Tests.Balancing;
@@ -38,10 +37,8 @@ public sealed class ReusePortFrontTests
     [Fact]
     public async Task StartAsync_PortInUse_IsTheSameLineAsEveryMode()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var squatter = new PortSquatter();
+        var port = squatter.Port;
         using var front = Front($"http://127.0.0.1:{port}");
 
         var error = await Assert.ThrowsAsync<ClusterStartupException>(() => front.StartAsync(CancellationToken.None));

@@ -1,17 +1,18 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using ClusterHost.Control;
 using ClusterHost.Primary.Balancing.Proxy;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Tests.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Yarp.ReverseProxy;
+using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy;
 
 namespace ClusterHost.Primary.Tests.Balancing.Proxy;
 
@@ -139,10 +140,8 @@ public sealed class ProxyFrontTests
     [Fact]
     public async Task StartAsync_PortInUse_IsOneLineAndExitCodeOne()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var squatter = new PortSquatter();
+        var port = squatter.Port;
         await using var front = new ProxyFront(Config($"http://127.0.0.1:{port}"), TimeProvider.System, NullLoggerFactory.Instance);
 
         var error = await Assert.ThrowsAsync<ClusterStartupException>(() => front.StartAsync(CancellationToken.None));
