@@ -1,6 +1,6 @@
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
-using ClusterHost.Primary.Control;
+using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +10,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Primary;
 
-/// <summary>The primary's entry point: validate everything, claim the ports, then supervise.</summary>
+/// <summary>
+/// The primary's entry point: validate everything, then run one generic host whose
+/// <see cref="ClusterLifecycle"/> claims the ports, supervises the workers and drains them.
+/// </summary>
 internal static class ClusterHostApp
 {
     public static async Task<int> RunAsync(string[] args)
@@ -46,56 +49,55 @@ internal static class ClusterHostApp
             return ExitCodes.AppNotHostable;
         }
 
-        await using var balancer = BalancerFactory.Create(config);
-        try
-        {
-            balancer.Prepare();
-        }
-        catch (ClusterStartupException e)
-        {
-            Console.Error.WriteLine($"clusterhost: {e.Message}");
-            return e.ExitCode;
-        }
-
-        ConfigureServices(builder, config, balancer);
-        using var host = builder.Build();
+        ConfigureLogging(builder.Logging);
+        ConfigureServices(builder.Services, config);
+        var host = builder.Build();
         var outcome = host.Services.GetRequiredService<ClusterOutcome>();
-        try
+        var lifecycle = host.Services.GetRequiredService<ClusterLifecycle>();
+        await host.RunAsync().ConfigureAwait(false); // disposes the host
+        if (lifecycle.StartupError is { } startupError)
         {
-            // Claims the metrics port before any worker starts, as Prepare() claimed the public ones.
-            await host.Services.GetRequiredService<MetricsEndpointService>().StartAsync(CancellationToken.None).ConfigureAwait(false);
+            Console.Error.WriteLine($"clusterhost: {startupError.Message}");
         }
-        catch (ClusterStartupException e)
-        {
-            Console.Error.WriteLine($"clusterhost: {e.Message}");
-            return e.ExitCode;
-        }
-        await host.RunAsync().ConfigureAwait(false);
         return outcome.ExitCode;
     }
 
-    private static void ConfigureServices(HostApplicationBuilder builder, ClusterHostConfig config, IBalancer balancer)
+    /// <summary>The one logging configuration of the process; the embedded servers log through it too.</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging)
     {
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        // The supervisor enforces the drain budget itself; the host must not cut it short.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout + TimeSpan.FromSeconds(10));
+        logging.SetMinimumLevel(LogLevel.Information);
+        // Kestrel and YARP log every request at Information; only their problems are of interest.
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Yarp", LogLevel.Warning);
+        // Hosting starts an Activity (and a log scope) for every request whenever this category logs
+        // at any level, and YARP's HTTP client then starts a child and injects its headers: they were
+        // among the proxy's hottest methods. It logs only request starts and ends; problems are
+        // logged by Kestrel and YARP. A client's own traceparent still reaches the worker untouched.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // The proxy's keys are held in memory (see InMemoryKeyRepository), not encrypted at rest: there is no rest.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+    }
 
-        builder.Services.AddSingleton(config);
-        builder.Services.AddSingleton(balancer);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ClusterOutcome>();
-        builder.Services.AddSingleton(new ClusterSize(config.Workers));
-        builder.Services.AddSingleton<ControlServer>();
-        builder.Services.AddSingleton<WorkerHandshakeWatch>();
-        builder.Services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
-        builder.Services.AddSingleton<Supervisor>();
-        builder.Services.AddClusterMetrics(); // before the supervisor: see AddClusterMetrics
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Supervisor>());
+    private static void ConfigureServices(IServiceCollection services, ClusterHostConfig config)
+    {
+        services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // The lifecycle enforces the drain budget itself; the host must not cut it short.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout + TimeSpan.FromSeconds(10));
+
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ClusterOutcome>();
+        services.AddSingleton<BackgroundTasks>();
+        services.AddClusterFront();
+        services.AddSupervision();
+        services.AddClusterMetrics();
+        services.AddSingleton<ClusterLifecycle>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterLifecycle>());
     }
 }

@@ -95,6 +95,18 @@ internal static partial class Log
     [LoggerMessage(34, LogLevel.Information, "net.ipv4.tcp_migrate_req: {Status} (connections queued on a draining worker's listener move to another worker only when it is on)", EventName = "TcpMigrateRequest")]
     public static partial void TcpMigrateRequest(ILogger logger, ClusterHost.Primary.Platform.TcpMigrateRequestStatus status);
 
+    [LoggerMessage(35, LogLevel.Critical, "Worker slot {WorkerId} failed; stopping the cluster", EventName = "SlotFailed")]
+    public static partial void SlotFailed(ILogger logger, int workerId, Exception exception);
+
+    [LoggerMessage(36, LogLevel.Error, "Reload failed; the next SIGHUP tries again", EventName = "ReloadFailed")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(37, LogLevel.Error, "Failed {Task}", EventName = "BackgroundTaskFailed")]
+    public static partial void BackgroundTaskFailed(ILogger logger, string task, Exception exception);
+
+    [LoggerMessage(38, LogLevel.Critical, "{Loop} failed; stopping the cluster", EventName = "BackgroundLoopFailed")]
+    public static partial void BackgroundLoopFailed(ILogger logger, string loop, Exception exception);
+
     [LoggerMessage(40, LogLevel.Error, "Worker {WorkerId}: illegal slot transition from {From} to {To}; ignored", EventName = "IllegalSlotTransition")]
     public static partial void IllegalSlotTransition(ILogger logger, int workerId, ClusterHost.Primary.Supervision.WorkerSlotState from, ClusterHost.Primary.Supervision.WorkerSlotState to);
 

@@ -8,21 +8,20 @@ namespace ClusterHost.Primary.Metrics;
 internal static class MetricsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the metrics endpoint as a hosted service. Call it before the supervisor is added:
-    /// hosted services stop in reverse order, so the endpoint answers while workers drain.
+    /// Adds the metrics server and the scraper it asks the workers through. The primary's
+    /// <see cref="Hosting.ClusterLifecycle"/> starts and stops the server.
     /// </summary>
     public static IServiceCollection AddClusterMetrics(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
         {
-            var supervisor = sp.GetRequiredService<Supervisor>();
+            var slots = sp.GetRequiredService<WorkerSlots>();
             return new ClusterMetricsScraper(
-            () => supervisor.Slots,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ClusterMetricsScraper>>());
+                () => slots.Current,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ClusterMetricsScraper>>());
         });
-        services.AddSingleton<MetricsEndpointService>();
-        services.AddHostedService(sp => sp.GetRequiredService<MetricsEndpointService>());
+        services.AddSingleton<MetricsServer>();
         return services;
     }
 }

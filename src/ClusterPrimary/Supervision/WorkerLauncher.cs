@@ -15,7 +15,7 @@ namespace ClusterHost.Primary.Supervision;
 /// app's folder, with the worker behaviour injected (<see cref="WorkerInjection"/>).
 /// </summary>
 internal sealed class WorkerLauncher(
-    ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size, WorkerHandshakeWatch? handshakeWatch = null) : IWorkerLauncher
+    ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -41,7 +41,7 @@ internal sealed class WorkerLauncher(
 
         var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
         controlServer.Expect(process.Control, process.Pid);
-        return handshakeWatch?.Watch(process) ?? process;
+        return handshakeWatch.Watch(process);
     }
 
     internal void ConfigureEnvironment(IDictionary<string, string?> environment, WorkerInstance instance, string token)
@@ -55,9 +55,9 @@ internal sealed class WorkerLauncher(
         environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
         environment[WorkerEnvironmentVariables.Token] = token;
         environment[WorkerEnvironmentVariables.WorkerId] = instance.WorkerId.ToString(CultureInfo.InvariantCulture);
-        environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(size.Workers, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(slots.Count, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironmentVariables.ShutdownTimeoutMs] =
             ((long)config.ShutdownTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        balancer.ConfigureWorker(instance, environment);
+        front.ConfigureWorker(instance, environment);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class WorkerSlot
     internal static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
     private readonly IWorkerLauncher _launcher;
-    private readonly IBalancer _balancer;
+    private readonly IClusterFront _balancer;
     private readonly ClusterHostConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -45,7 +45,7 @@ internal sealed class WorkerSlot
     private int _restarts;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public WorkerSlot(int id, IWorkerLauncher launcher, IBalancer balancer, ClusterHostConfig config, TimeProvider time, ILogger logger)
+    public WorkerSlot(int id, IWorkerLauncher launcher, IClusterFront balancer, ClusterHostConfig config, TimeProvider time, ILogger logger)
     {
         Id = id;
         _launcher = launcher;

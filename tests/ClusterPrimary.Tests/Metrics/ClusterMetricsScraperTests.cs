@@ -65,7 +65,7 @@ public sealed class ClusterMetricsScraperTests
             StartTimeout = TimeSpan.FromSeconds(30),
             MaxRestarts = 5,
         };
-        var slots = Enumerable.Range(0, count).Select(id => new WorkerSlot(id, _launcher, new NullBalancer(), config, _time, NullLogger.Instance)).ToArray();
+        var slots = Enumerable.Range(0, count).Select(id => new WorkerSlot(id, _launcher, new NullFront(), config, _time, NullLogger.Instance)).ToArray();
         foreach (var slot in slots)
         {
             _ = slot.RunAsync();
@@ -132,15 +132,14 @@ public sealed class ClusterMetricsScraperTests
         public void Kill() => Exit(137);
     }
 
-    private sealed class NullBalancer : IBalancer
+    private sealed class NullFront : IClusterFront
     {
         public BalancingMode Mode => BalancingMode.ReusePort;
         public IReadOnlyList<string> Urls => [];
-        public void Prepare() { }
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         public void ConfigureWorker(WorkerInstance instance, IDictionary<string, string?> environment) { }
         public void WorkerReady(WorkerInstance instance) { }
         public void WorkerLeaving(WorkerInstance instance) { }
         public Task StopAcceptingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -22,10 +22,15 @@ public sealed class WorkerLauncherTests
             StartTimeout = TimeSpan.FromSeconds(30),
             MaxRestarts = 5,
         };
-        await using var balancer = new ReusePortBalancer(config);
-        balancer.Prepare();
+        using var front = new ReusePortFront(config, NullLogger<ReusePortFront>.Instance);
+        await front.StartAsync(CancellationToken.None);
+        var slots = new WorkerSlots();
+        for (var i = 0; i < 4; i++)
+        {
+            slots.TryAdd(id => new WorkerSlot(id, new UnusedWorkerLauncher(), front, config, TimeProvider.System, NullLogger.Instance));
+        }
         await using var control = new ControlServer(TimeProvider.System, NullLogger<ControlServer>.Instance);
-        var launcher = new WorkerLauncher(config, balancer, control, new ClusterSize(4));
+        var launcher = new WorkerLauncher(config, front, control, slots, new WorkerHandshakeWatch(config, new ClusterOutcome(), TimeProvider.System));
         var environment = new Dictionary<string, string?>
         {
             ["NOTIFY_SOCKET"] = "/run/systemd/notify",

@@ -544,18 +544,17 @@ public sealed class WorkerSlotTests
         Assert.Equal(count, _launcher.Launches.Count);
     }
 
-    private sealed class RecordingBalancer : IBalancer
+    private sealed class RecordingBalancer : IClusterFront
     {
         public List<WorkerInstance> Ready { get; } = [];
         public List<WorkerInstance> Leaving { get; } = [];
         public List<string> Events { get; } = [];
         public BalancingMode Mode => BalancingMode.ReusePort;
         public IReadOnlyList<string> Urls => [];
-        public void Prepare() { }
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         public void ConfigureWorker(WorkerInstance instance, IDictionary<string, string?> environment) { }
         public void WorkerReady(WorkerInstance instance) { lock (Events) { Ready.Add(instance); Events.Add($"ready {instance}"); } }
         public void WorkerLeaving(WorkerInstance instance) { lock (Events) { Leaving.Add(instance); Events.Add($"leaving {instance}"); } }
         public Task StopAcceptingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -31,9 +31,6 @@ internal static class ProxyConfigFactory
     /// <summary>Passive health: how long a worker that refused a connection stays out. 5 s.</summary>
     public static readonly TimeSpan PassiveReactivationPeriod = TimeSpan.FromSeconds(5);
 
-    // YARP's built-in policy names (its constants for them are internal).
-    internal const string ConsecutiveFailuresPolicy = "ConsecutiveFailures";
-
     public static IReadOnlyList<RouteConfig> Routes() =>
     [
         new RouteConfig
@@ -64,7 +61,7 @@ internal static class ProxyConfigFactory
                     Enabled = true,
                     Interval = ActiveHealthInterval,
                     Timeout = ActiveHealthTimeout,
-                    Policy = ConsecutiveFailuresPolicy,
+                    Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
                     Path = WorkerHealthEndpoint.Path,
                 },
                 Passive = new PassiveHealthCheckConfig

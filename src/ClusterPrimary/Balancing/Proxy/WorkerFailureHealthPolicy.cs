@@ -24,7 +24,6 @@ internal sealed class WorkerFailureHealthPolicy(
     public const string PolicyName = "ClusterHostWorkerFailures";
 
     // YARP's built-in policy; resolved on first use, since it is registered beside this one.
-    private const string FailureRatePolicyName = "TransportFailureRate";
     private IPassiveHealthCheckPolicy? _failureRate;
 
     public string Name => PolicyName;
@@ -42,5 +41,5 @@ internal sealed class WorkerFailureHealthPolicy(
     }
 
     private IPassiveHealthCheckPolicy FailureRate => _failureRate ??=
-        services.GetServices<IPassiveHealthCheckPolicy>().Single(p => p.Name == FailureRatePolicyName);
+        services.GetServices<IPassiveHealthCheckPolicy>().Single(p => p.Name == HealthCheckConstants.PassivePolicy.TransportFailureRate);
 }

@@ -8,7 +8,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// <summary>
 /// YARP's HTTP client to the workers (used for proxied requests and health probes alike): YARP's
 /// defaults, plus a connect callback that reaches Unix-socket workers by their destination host
-/// name, and the front's meter factory, so its metrics are the front's (<see cref="ProxyFront.Meters"/>).
+/// name, and the front's meter factory, so its metrics are the proxy server's (<see cref="ProxyServer.Meters"/>).
 /// </summary>
 internal sealed class WorkerHttpClientFactory(IWorkerEndpoints endpoints, IMeterFactory meterFactory, ILogger<ForwarderHttpClientFactory> logger)
     : ForwarderHttpClientFactory(logger)

@@ -1,20 +1,22 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using ClusterHost.Control;
 using ClusterHost.Primary.Balancing.Proxy;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Tests.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy;
 
 namespace ClusterHost.Primary.Tests.Balancing.Proxy;
 
-public sealed class ProxyBalancerTests
+public sealed class ProxyFrontTests
 {
     private static ClusterHostConfig Config(string urls, ProxyTransport transport = ProxyTransport.Unix) => new()
     {
@@ -29,16 +31,16 @@ public sealed class ProxyBalancerTests
     };
 
     [Fact]
-    public async Task Prepare_ServesThePublicPort_WithNoWorkerYet_As503()
+    public async Task StartAsync_ServesThePublicPort_WithNoWorkerYet_As503()
     {
-        var balancer = new ProxyBalancer(Config("http://127.0.0.1:0"), TimeProvider.System);
+        var front = new ProxyFront(Config("http://127.0.0.1:0"), TimeProvider.System, NullLoggerFactory.Instance);
         string directory;
-        await using (balancer)
+        await using (front)
         {
-            balancer.Prepare();
-            var url = new Uri(Assert.Single(balancer.Urls));
+            await front.StartAsync(CancellationToken.None);
+            var url = new Uri(Assert.Single(front.Urls));
             Assert.NotEqual(0, url.Port);
-            directory = ((UnixWorkerEndpoints)balancer.Workers).Directory;
+            directory = ((UnixWorkerEndpoints)front.Workers).Directory;
             Assert.True(Directory.Exists(directory));
 
             using var client = new HttpClient();
@@ -53,44 +55,44 @@ public sealed class ProxyBalancerTests
     [Fact]
     public async Task WorkerLifecycle_DrivesTheRotation()
     {
-        await using var balancer = new ProxyBalancer(Config("http://127.0.0.1:0", ProxyTransport.Tcp), TimeProvider.System);
-        balancer.Prepare();
+        await using var front = new ProxyFront(Config("http://127.0.0.1:0", ProxyTransport.Tcp), TimeProvider.System, NullLoggerFactory.Instance);
+        await front.StartAsync(CancellationToken.None);
         var environment = new Dictionary<string, string?>();
 
-        balancer.ConfigureWorker(new WorkerInstance(0, 1), environment);
+        front.ConfigureWorker(new WorkerInstance(0, 1), environment);
         Assert.Equal(WorkerListenModes.Tcp, environment[WorkerEnvironmentVariables.ListenMode]);
-        Assert.Empty(balancer.InRotation);
-        balancer.WorkerReady(new WorkerInstance(0, 1));
-        Assert.Equal("w0-1", Assert.Single(balancer.InRotation).DestinationId);
-        balancer.WorkerLeaving(new WorkerInstance(0, 1));
-        Assert.Empty(balancer.InRotation);
-        balancer.ConfigureWorker(new WorkerInstance(0, 2), environment);
-        balancer.WorkerReady(new WorkerInstance(0, 2));
-        Assert.Equal("w0-2", Assert.Single(balancer.InRotation).DestinationId);
+        Assert.Empty(front.InRotation);
+        front.WorkerReady(new WorkerInstance(0, 1));
+        Assert.Equal("w0-1", Assert.Single(front.InRotation).DestinationId);
+        front.WorkerLeaving(new WorkerInstance(0, 1));
+        Assert.Empty(front.InRotation);
+        front.ConfigureWorker(new WorkerInstance(0, 2), environment);
+        front.WorkerReady(new WorkerInstance(0, 2));
+        Assert.Equal("w0-2", Assert.Single(front.InRotation).DestinationId);
 
-        await balancer.StopAcceptingAsync(CancellationToken.None);
+        await front.StopAcceptingAsync(CancellationToken.None);
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var refused = Assert.Throws<SocketException>(() => probe.Connect(IPEndPoint.Parse(new Uri(balancer.Urls[0]).Authority)));
+        var refused = Assert.Throws<SocketException>(() => probe.Connect(IPEndPoint.Parse(new Uri(front.Urls[0]).Authority)));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
     [Fact]
     public async Task WorkerThatRefusesConnections_RequestsAreRetriedOnTheOther_AndItIsMarkedUnhealthy()
     {
-        await using var balancer = new ProxyBalancer(Config("http://127.0.0.1:0"), TimeProvider.System);
-        balancer.Prepare();
+        await using var front = new ProxyFront(Config("http://127.0.0.1:0"), TimeProvider.System, NullLoggerFactory.Instance);
+        await front.StartAsync(CancellationToken.None);
         var dead = new Dictionary<string, string?>();
         var live = new Dictionary<string, string?>();
-        balancer.ConfigureWorker(new WorkerInstance(0, 1), dead);
-        balancer.ConfigureWorker(new WorkerInstance(1, 1), live);
+        front.ConfigureWorker(new WorkerInstance(0, 1), dead);
+        front.ConfigureWorker(new WorkerInstance(1, 1), live);
         // What a SIGKILLed worker leaves: its socket file, with nobody listening (ECONNREFUSED).
         using var leftover = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         leftover.Bind(new UnixDomainSocketEndPoint(dead[WorkerEnvironmentVariables.Listen]!));
         await using var worker = await StartFakeWorkerAsync(live[WorkerEnvironmentVariables.Listen]!, "worker 1");
-        balancer.WorkerReady(new WorkerInstance(0, 1));
-        balancer.WorkerReady(new WorkerInstance(1, 1));
+        front.WorkerReady(new WorkerInstance(0, 1));
+        front.WorkerReady(new WorkerInstance(1, 1));
 
-        using var client = new HttpClient { BaseAddress = new Uri(balancer.Urls[0]) };
+        using var client = new HttpClient { BaseAddress = new Uri(front.Urls[0]) };
         var answers = new List<string>();
         // Round-robin sends one of the first two to the refusing worker: a request with a body
         // is retried whole, since none of it was read.
@@ -107,7 +109,7 @@ public sealed class ProxyBalancerTests
 
         Assert.Equal(["worker 1 read 100000 bytes", "worker 1 read 100000 bytes"], answers.Take(2));
         Assert.All(answers.Skip(2), a => Assert.Equal("worker 1", a));
-        Assert.True(balancer.FrontServices.GetRequiredService<IProxyStateLookup>().TryGetCluster(ProxyConfigFactory.ClusterId, out var cluster));
+        Assert.True(front.ServerServices.GetRequiredService<IProxyStateLookup>().TryGetCluster(ProxyConfigFactory.ClusterId, out var cluster));
         Assert.Equal(DestinationHealth.Unhealthy, cluster.Destinations["w0-1"].Health.Passive);
         Assert.NotEqual(DestinationHealth.Unhealthy, cluster.Destinations["w1-1"].Health.Passive);
     }
@@ -136,26 +138,24 @@ public sealed class ProxyBalancerTests
     }
 
     [Fact]
-    public async Task Prepare_PortInUse_IsOneLineAndExitCodeOne()
+    public async Task StartAsync_PortInUse_IsOneLineAndExitCodeOne()
     {
-        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        squatter.Listen();
-        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
-        await using var balancer = new ProxyBalancer(Config($"http://127.0.0.1:{port}"), TimeProvider.System);
+        using var squatter = new PortSquatter();
+        var port = squatter.Port;
+        await using var front = new ProxyFront(Config($"http://127.0.0.1:{port}"), TimeProvider.System, NullLoggerFactory.Instance);
 
-        var error = Assert.Throws<ClusterStartupException>(balancer.Prepare);
+        var error = await Assert.ThrowsAsync<ClusterStartupException>(() => front.StartAsync(CancellationToken.None));
 
         Assert.Equal(1, error.ExitCode);
         Assert.Equal($"http://127.0.0.1:{port} (127.0.0.1:{port}) is already in use by another program; stop it or choose another port with --urls", error.Message);
     }
 
     [Fact]
-    public async Task Prepare_LocalhostPortZero_BindsBothLoopbacksOnOnePort()
+    public async Task StartAsync_LocalhostPortZero_BindsBothLoopbacksOnOnePort()
     {
-        await using var balancer = new ProxyBalancer(Config("http://localhost:0"), TimeProvider.System);
-        balancer.Prepare();
-        var port = new Uri(Assert.Single(balancer.Urls)).Port;
+        await using var front = new ProxyFront(Config("http://localhost:0"), TimeProvider.System, NullLoggerFactory.Instance);
+        await front.StartAsync(CancellationToken.None);
+        var port = new Uri(Assert.Single(front.Urls)).Port;
 
         foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
         {

@@ -2,7 +2,7 @@ using ClusterHost.Primary.Metrics;
 
 namespace ClusterHost.Primary.Tests.Metrics;
 
-public sealed class MetricsEndpointServiceTests
+public sealed class MetricsServerTests
 {
     [Theory]
     [InlineData(null, 1000)]
@@ -14,5 +14,5 @@ public sealed class MetricsEndpointServiceTests
     [InlineData("1", 500)]
     [InlineData("0.5", 250)]
     public void WorkerTimeout_IsOneSecond_OrHalfOfPrometheusTimeoutWhenShorter(string? header, int expectedMs) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), MetricsEndpointService.WorkerTimeout(header));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), MetricsServer.WorkerTimeout(header));
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Sockets;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,78 +16,86 @@ using Microsoft.Extensions.Logging;
 namespace ClusterHost.Primary.Metrics;
 
 /// <summary>
-/// Serves <c>GET /metrics</c> on <c>--metrics-urls</c> from a small web application of its own
-/// (its own Kestrel, apart from anything else the primary serves). The primary starts it before
-/// its host starts, as it claims the public ports, so a metrics port in use stops the primary
-/// with one line before any worker starts; registered before the supervisor, it stops after it
-/// and keeps answering while workers drain.
+/// Serves <c>GET /metrics</c> on <c>--metrics-urls</c> from an embedded web application
+/// (<see cref="EmbeddedWebApplication"/>: its own Kestrel, apart from anything else the primary
+/// serves). <see cref="ClusterLifecycle"/> starts it as it claims the public ports, so a metrics
+/// port in use stops the primary with one line before any worker starts, and stops it last, so it
+/// keeps answering while workers drain.
 /// </summary>
-internal sealed class MetricsEndpointService(
+internal sealed class MetricsServer(
     ClusterHostConfig config,
     ClusterMetricsScraper scraper,
-    IBalancer balancer,
-    ILogger<MetricsEndpointService> logger) : IHostedService, IAsyncDisposable
+    IClusterFront front,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     public const string Path = "/metrics";
 
     /// <summary>The header in which Prometheus sends its scrape timeout.</summary>
     internal const string ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
 
+    private readonly ILogger _logger = loggerFactory.CreateLogger<MetricsServer>();
     private WebApplication? _app;
-    private bool _started;
 
     /// <summary>The <c>/metrics</c> URLs, port 0 resolved; empty before start or when turned off.</summary>
     public IReadOnlyList<string> Urls { get; private set; } = [];
 
-    /// <summary>Binds <c>--metrics-urls</c> and serves; does nothing the second time.</summary>
+    /// <summary>Binds <c>--metrics-urls</c> and serves.</summary>
     /// <exception cref="ClusterStartupException">A metrics URL cannot be bound (port in use).</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_started)
-        {
-            return;
-        }
-        _started = true;
         if (config.MetricsUrls.Count == 0)
         {
-            Log.MetricsDisabled(logger);
+            Log.MetricsDisabled(_logger);
             return;
         }
 
-        // An empty builder: no configuration sources (ASPNETCORE_URLS must not move this endpoint),
-        // no logging providers, just Kestrel.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            foreach (var url in config.MetricsUrls)
-            {
-                foreach (var address in url.Addresses)
-                {
-                    kestrel.Listen(address, url.Port);
-                }
-            }
-        });
-        var app = builder.Build();
-        app.Run(HandleAsync);
+        var endpoints = Bind();
+        WebApplication? app = null;
         try
         {
+            var builder = EmbeddedWebApplication.CreateBuilder(endpoints, loggerFactory, time);
+            app = builder.Build();
+            app.Run(HandleAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw new ClusterStartupException(
-                $"cannot serve metrics on --metrics-urls {string.Join(";", config.MetricsUrls)}: {e.Message.TrimEnd('.')}; choose another port, or --metrics-urls none",
-                ExitCodes.Failure, e);
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            throw Unavailable(e.Message, e);
+        }
+        finally
+        {
+            endpoints.Dispose(); // what Kestrel did not take
         }
         _app = app;
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         Urls = [.. addresses.Select(a => a + Path)];
         foreach (var url in Urls)
         {
-            Log.MetricsListening(logger, url);
+            Log.MetricsListening(_logger, url);
         }
     }
+
+    /// <exception cref="ClusterStartupException">A metrics endpoint is in use or cannot be bound.</exception>
+    private PublicEndpoints Bind()
+    {
+        try
+        {
+            return PublicEndpointBinder.Bind(config.MetricsUrls, PublicEndpointBinder.BindListener);
+        }
+        catch (ClusterStartupException e) when (e.InnerException is SocketException socketError)
+        {
+            throw Unavailable(socketError.Message, socketError);
+        }
+    }
+
+    private ClusterStartupException Unavailable(string reason, Exception e) => new(
+        $"cannot serve metrics on --metrics-urls {string.Join(";", config.MetricsUrls)}: {reason.TrimEnd('.')}; choose another port, or --metrics-urls none",
+        ExitCodes.Failure, e);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -107,8 +117,8 @@ internal sealed class MetricsEndpointService(
         try
         {
             var workers = await scraper.ScrapeAsync(WorkerTimeout(request.Headers[ScrapeTimeoutHeader]), context.RequestAborted).ConfigureAwait(false);
-            var front = (balancer as IFrontMetricsSource)?.CollectFrontMetrics() ?? [];
-            text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers, front));
+            var frontSeries = (front as IFrontMetricsSource)?.CollectFrontMetrics() ?? [];
+            text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers, frontSeries));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -116,7 +126,7 @@ internal sealed class MetricsEndpointService(
         }
         catch (Exception e)
         {
-            Log.MetricsScrapeFailed(logger, e);
+            Log.MetricsScrapeFailed(_logger, e);
             response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }

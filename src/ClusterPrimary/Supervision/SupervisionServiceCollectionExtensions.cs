@@ -1,0 +1,24 @@
+using ClusterHost.Primary.Control;
+using ClusterHost.Primary.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClusterHost.Primary.Supervision;
+
+/// <summary>Registers the supervision of the workers.</summary>
+internal static class SupervisionServiceCollectionExtensions
+{
+    /// <summary>Adds the slot registry, the supervisor, the launcher and the control server, the reload queue, the watch and the signals.</summary>
+    public static IServiceCollection AddSupervision(this IServiceCollection services)
+    {
+        services.AddSingleton<WorkerSlots>();
+        services.AddSingleton<ControlServer>();
+        services.AddSingleton<WorkerHandshakeWatch>();
+        services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
+        services.AddSingleton<SlotSupervisor>();
+        services.AddSingleton<ReloadQueue>();
+        services.AddSingleton<HungWorkerHandler>();
+        services.AddSingleton<WorkerWatch>();
+        services.AddSingleton<ClusterSignals>();
+        return services;
+    }
+}
