@@ -2,6 +2,7 @@ using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -90,7 +91,7 @@ internal sealed class ClusterLifecycle(
         }
         current = slots.Current;
         var pids = string.Join(", ", current.Select(s => s.Current?.Pid ?? 0));
-        Log.ClusterReady(logger, string.Join(", ", front.Urls), BalancingModeNames.ToName(front.Mode), current.Count, pids);
+        Log.ClusterReady(logger, string.Join(", ", front.Urls), EnumNames<BalancingMode>.ToName(front.Mode), current.Count, pids);
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ internal sealed class WorkerSlot
     internal static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
     private readonly IWorkerLauncher _launcher;
-    private readonly IClusterFront _balancer;
+    private readonly IClusterFront _front;
     private readonly ClusterHostConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -45,11 +45,11 @@ internal sealed class WorkerSlot
     private int _restarts;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public WorkerSlot(int id, IWorkerLauncher launcher, IClusterFront balancer, ClusterHostConfig config, TimeProvider time, ILogger logger)
+    public WorkerSlot(int id, IWorkerLauncher launcher, IClusterFront front, ClusterHostConfig config, TimeProvider time, ILogger logger)
     {
         Id = id;
         _launcher = launcher;
-        _balancer = balancer;
+        _front = front;
         _config = config;
         _time = time;
         _logger = logger;
@@ -257,7 +257,7 @@ internal sealed class WorkerSlot
                 }
 
                 (process, var exitCode) = await FollowUntilUnexpectedExitAsync().ConfigureAwait(false);
-                _balancer.WorkerLeaving(process.Instance);
+                _front.WorkerLeaving(process.Instance);
                 lock (_gate)
                 {
                     if (IsStopRequested)
@@ -405,7 +405,7 @@ internal sealed class WorkerSlot
                 NotifyChanged();
             }
             // Under the lock, so a concurrent StopAsync's WorkerLeaving comes after it.
-            _balancer.WorkerReady(process.Instance);
+            _front.WorkerReady(process.Instance);
         }
         _firstReady.TrySetResult();
         return true;
@@ -521,7 +521,7 @@ internal sealed class WorkerSlot
             return false;
         }
         old.EndedBecause = reason;
-        _balancer.WorkerLeaving(old.Instance);
+        _front.WorkerLeaving(old.Instance);
         await DrainAsync(old, _config.ShutdownTimeout).ConfigureAwait(false);
         lock (_gate)
         {
@@ -577,7 +577,7 @@ internal sealed class WorkerSlot
                     {
                         process.EndedBecause = reason;
                     }
-                    _balancer.WorkerLeaving(process.Instance);
+                    _front.WorkerLeaving(process.Instance);
                 }
                 else
                 {

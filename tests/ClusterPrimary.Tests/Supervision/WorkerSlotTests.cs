@@ -19,11 +19,11 @@ public sealed class WorkerSlotTests
     private readonly FakeTimeProvider _time = new();
     private readonly FakeLogger _logger = new();
     private readonly FakeWorkerLauncher _launcher;
-    private readonly RecordingBalancer _balancer = new();
+    private readonly RecordingFront _front = new();
 
     public WorkerSlotTests() => _launcher = new FakeWorkerLauncher(_time);
 
-    private WorkerSlot CreateSlot(int maxRestarts = 5, double startTimeoutSeconds = 30) => new(0, _launcher, _balancer, new ClusterHostConfig
+    private WorkerSlot CreateSlot(int maxRestarts = 5, double startTimeoutSeconds = 30) => new(0, _launcher, _front, new ClusterHostConfig
     {
         Workers = 1,
         Urls = [],
@@ -242,18 +242,18 @@ public sealed class WorkerSlotTests
 
         Assert.Equal(SlotOutcome.Stopped, await run.WaitAsync(WorkerSlotWaits.Bound));
         Assert.Single(_launcher.Launches);
-        Assert.Empty(_balancer.Ready);
+        Assert.Empty(_front.Ready);
         Assert.Equal([(Starting, Draining), (Draining, Stopped)], Transitions());
     }
 
     // ---- Ready ----
 
     [Fact]
-    public async Task ReadyWorker_IsAnnouncedToTheBalancer_AndDrainedOnStop()
+    public async Task ReadyWorker_IsAnnouncedToTheFront_AndDrainedOnStop()
     {
         var (slot, run, worker) = await StartWithReadyWorkerAsync();
         Assert.Equal(WorkerSlotState.Ready, slot.State);
-        Assert.Equal([new WorkerInstance(0, 1)], _balancer.Ready);
+        Assert.Equal([new WorkerInstance(0, 1)], _front.Ready);
 
         var stop = slot.StopAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(TimeSpan.FromSeconds(30), await worker.DrainRequestedTask.WaitAsync(WorkerSlotWaits.Bound));
@@ -263,7 +263,7 @@ public sealed class WorkerSlotTests
 
         Assert.Equal(SlotOutcome.Stopped, await run.WaitAsync(WorkerSlotWaits.Bound));
         Assert.Single(_launcher.Launches);
-        Assert.Contains(new WorkerInstance(0, 1), _balancer.Leaving);
+        Assert.Contains(new WorkerInstance(0, 1), _front.Leaving);
         Assert.Equal([(Starting, Ready), (Ready, Draining), (Draining, Stopped)], Transitions());
     }
 
@@ -295,7 +295,7 @@ public sealed class WorkerSlotTests
         await WaitForTransitionAsync(slot, Ready, after); // a first restart follows at once
         Assert.Equal((Ready, after), Transitions()[1]);
         Assert.Equal(1, slot.Exits[WorkerExitReason.Crash]);
-        Assert.Contains(new WorkerInstance(0, 1), _balancer.Leaving);
+        Assert.Contains(new WorkerInstance(0, 1), _front.Leaving);
         if (after == GaveUp)
         {
             Assert.Equal(SlotOutcome.GaveUp, await run.WaitAsync(WorkerSlotWaits.Bound));
@@ -340,7 +340,7 @@ public sealed class WorkerSlotTests
         old.Exit(0);
 
         Assert.True(await replace.WaitAsync(WorkerSlotWaits.Bound));
-        Assert.Equal(["ready 0.1", "ready 0.2", "leaving 0.1"], _balancer.Events);
+        Assert.Equal(["ready 0.1", "ready 0.2", "leaving 0.1"], _front.Events);
         Assert.Equal(1, slot.Exits[WorkerExitReason.Reload]);
         Assert.Equal(WorkerSlotState.Ready, slot.State);
         Assert.Equal(0, slot.Restarts);
@@ -406,7 +406,7 @@ public sealed class WorkerSlotTests
 
         Assert.True(successor.Killed);
         Assert.Equal(SlotOutcome.Stopped, await run.WaitAsync(WorkerSlotWaits.Bound));
-        Assert.DoesNotContain(new WorkerInstance(0, 2), _balancer.Ready);
+        Assert.DoesNotContain(new WorkerInstance(0, 2), _front.Ready);
         Assert.Equal([(Starting, Ready), (Ready, Replacing), (Replacing, Draining), (Draining, Stopped)], Transitions());
     }
 
@@ -544,7 +544,7 @@ public sealed class WorkerSlotTests
         Assert.Equal(count, _launcher.Launches.Count);
     }
 
-    private sealed class RecordingBalancer : IClusterFront
+    private sealed class RecordingFront : IClusterFront
     {
         public List<WorkerInstance> Ready { get; } = [];
         public List<WorkerInstance> Leaving { get; } = [];

@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using ClusterHost.Metrics;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Text;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Primary.Balancing.Proxy;
@@ -79,7 +80,7 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
         {
             Log.StaleRuntimeDirectoryRemoved(_logger, path, pid);
         }
-        Log.ProxyListening(_logger, string.Join(", ", _urls), ProxyBalancePolicyNames.ToName(config.Balance), _workers.Description);
+        Log.ProxyListening(_logger, string.Join(", ", _urls), EnumNames<ProxyBalancePolicy>.ToName(config.Balance), _workers.Description);
     }
 
     public void ConfigureWorker(WorkerInstance instance, IDictionary<string, string?> environment)

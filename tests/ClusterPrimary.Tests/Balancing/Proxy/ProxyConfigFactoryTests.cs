@@ -2,6 +2,7 @@ using ClusterHost.Control;
 using ClusterHost.Primary.Balancing.Proxy;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Text;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace ClusterHost.Primary.Tests.Balancing.Proxy;
@@ -15,7 +16,7 @@ public sealed class ProxyConfigFactoryTests
     [InlineData("random", "Random")]
     public void EveryBalancePolicy_MapsOntoYarpsPolicy(string name, string yarpPolicy)
     {
-        Assert.True(ProxyBalancePolicyNames.TryParse(name, out var policy));
+        Assert.True(EnumNames<ProxyBalancePolicy>.TryParse(name, out var policy));
 
         var cluster = Assert.Single(ProxyConfigFactory.Clusters(policy, []));
 
