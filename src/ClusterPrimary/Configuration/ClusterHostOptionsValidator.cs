@@ -18,7 +18,16 @@ internal static class ClusterHostOptionsValidator
     public static string DefaultAppPath => Path.Combine(AppContext.BaseDirectory, "sample", "SampleApp.dll");
 
     /// <summary>Adds every problem to <paramref name="errors"/>; returns null if it holds any, earlier ones included.</summary>
-    public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors)
+    /// <remarks>
+    /// Relative paths resolve against the directory the primary runs in. The state directory and
+    /// the app's key directory in it are created here (mode 0700), so that a problem with them is
+    /// a start-up error like any other.
+    /// </remarks>
+    public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors) =>
+        Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess);
+
+    internal static ClusterHostConfig? Validate(
+        ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors, Func<string> defaultStateDirectory)
     {
         if (options.Workers is < MinWorkers or > MaxWorkers)
         {
@@ -33,6 +42,7 @@ internal static class ClusterHostOptionsValidator
             errors.Add($"--max-restarts must be from 0 to {MaxMaxRestarts} (got {options.MaxRestarts})");
         }
         var appPath = ResolveApp(options.App, errors);
+        var workingDirectory = ResolveWorkingDirectory(options.Cwd, appPath, errors);
         if (options.WorkerTimeout != 0)
         {
             CheckSeconds("--worker-timeout", options.WorkerTimeout, 1, errors);
@@ -55,6 +65,12 @@ internal static class ClusterHostOptionsValidator
         {
             return null;
         }
+        // Last, and only when all else holds: it creates directories.
+        var (stateDirectory, keyDirectory) = PrepareStateDirectory(options.StateDir, defaultStateDirectory, appPath!, errors);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
         return new ClusterHostConfig
         {
             Workers = options.Workers,
@@ -63,6 +79,9 @@ internal static class ClusterHostOptionsValidator
             Balance = options.Balance,
             ProxyTransport = options.ProxyTransport,
             AppPath = appPath!,
+            WorkingDirectory = workingDirectory!,
+            StateDirectory = stateDirectory,
+            KeyDirectory = keyDirectory,
             AppArguments = appArguments,
             ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
             StartTimeout = TimeSpan.FromSeconds(options.StartTimeout),
@@ -98,16 +117,61 @@ internal static class ClusterHostOptionsValidator
             return DefaultAppPath;
         }
         var path = Path.GetFullPath(app);
-        if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add($"--app must name the app's .dll (got '{app}')");
-            return null;
-        }
         if (!File.Exists(path))
         {
-            errors.Add($"--app file '{app}' does not exist");
+            errors.Add(Directory.Exists(path)
+                ? $"--app '{app}' is a directory; name the app's .dll or apphost executable in it"
+                : $"--app file '{app}' does not exist");
+            return null;
+        }
+        var isDll = string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase);
+        if (!isDll && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        {
+            errors.Add($"--app must name the app's .dll or its apphost executable (got '{app}', which is neither a .dll nor executable)");
             return null;
         }
         return path;
+    }
+
+    /// <summary>
+    /// <c>--cwd</c>, or the directory the primary runs in, as <c>dotnet App.dll</c> run there would
+    /// have it. The built-in SampleApp runs in its own folder: the user chose neither it nor where
+    /// it lies, and its appsettings.json (its content root is its working directory) is there.
+    /// </summary>
+    private static string? ResolveWorkingDirectory(string? cwd, string? appPath, ICollection<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(cwd))
+        {
+            return appPath == DefaultAppPath ? Path.GetDirectoryName(DefaultAppPath) : Directory.GetCurrentDirectory();
+        }
+        var path = Path.GetFullPath(cwd);
+        if (!Directory.Exists(path))
+        {
+            errors.Add(File.Exists(path)
+                ? $"--cwd '{cwd}' is a file, not a directory"
+                : $"--cwd directory '{cwd}' does not exist");
+            return null;
+        }
+        return Path.TrimEndingDirectorySeparator(path);
+    }
+
+    private static (string? State, string? Keys) PrepareStateDirectory(
+        string? stateDir, Func<string> defaultStateDirectory, string appPath, ICollection<string> errors)
+    {
+        var isDefault = string.IsNullOrWhiteSpace(stateDir);
+        var state = isDefault ? defaultStateDirectory() : Path.GetFullPath(stateDir!);
+        // The default may lie in a shared place (/tmp): it must be this user's own.
+        if (StateDirectory.Prepare(state, mustBePrivate: isDefault) is { } problem)
+        {
+            errors.Add($"--state-dir {problem}{(isDefault ? " (the default; pass --state-dir DIR)" : "")}");
+            return (null, null);
+        }
+        var keys = StateDirectory.KeyDirectory(state, appPath);
+        if (StateDirectory.Prepare(keys, mustBePrivate: true) is { } keysProblem)
+        {
+            errors.Add($"--state-dir: the key directory {keysProblem}");
+            return (null, null);
+        }
+        return (state, keys);
     }
 }

@@ -10,7 +10,10 @@ internal static class HelpText
         var text = new StringBuilder();
         text.AppendLine("ClusterHost: runs an ASP.NET Core app as one Kestrel worker process per CPU.");
         text.AppendLine();
-        text.AppendLine("Usage: ClusterPrimary [options] [-- app arguments]");
+        text.AppendLine("Usage: clusterhost [options] [APP] [-- app arguments]");
+        text.AppendLine();
+        text.AppendLine("APP is the app's .dll (dotnet build/publish output) or its apphost executable; the app needs no");
+        text.AppendLine("reference to ClusterHost. It runs in the directory clusterhost runs in (see --cwd).");
         text.AppendLine();
         text.AppendLine("Options (also Cluster:<Name> in appsettings.json, or Cluster__<Name> in the environment):");
         var width = ClusterOptionTable.All.Max(o => o.Switch.Length + o.ValueName.Length) + 3;
