@@ -68,6 +68,7 @@ public static class ClusterWorkerWebHostBuilderExtensions
             services.AddSingleton<RequestCounter>();
             services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());
             services.AddClusterWorkerMetrics();
+            SharedKeyRingSetup.Register(services);
             // First, so that it wraps the app's and the framework's own startup filters.
             services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ClusterWorkerStartupFilter>());
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);

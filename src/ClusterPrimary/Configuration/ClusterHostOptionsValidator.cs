@@ -142,7 +142,7 @@ internal static class ClusterHostOptionsValidator
     {
         if (string.IsNullOrWhiteSpace(cwd))
         {
-            return appPath == DefaultAppPath ? Path.GetDirectoryName(DefaultAppPath) : Directory.GetCurrentDirectory();
+            return appPath is null ? null : DefaultWorkingDirectory(appPath);
         }
         var path = Path.GetFullPath(cwd);
         if (!Directory.Exists(path))
@@ -154,6 +154,9 @@ internal static class ClusterHostOptionsValidator
         }
         return Path.TrimEndingDirectorySeparator(path);
     }
+
+    internal static string DefaultWorkingDirectory(string appPath) =>
+        appPath == DefaultAppPath ? Path.GetDirectoryName(DefaultAppPath)! : Directory.GetCurrentDirectory();
 
     private static (string? State, string? Keys) PrepareStateDirectory(
         string? stateDir, Func<string> defaultStateDirectory, string appPath, ICollection<string> errors)

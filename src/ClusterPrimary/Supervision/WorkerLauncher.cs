@@ -9,7 +9,7 @@ using ClusterHost.Primary.Platform;
 
 namespace ClusterHost.Primary.Supervision;
 
-/// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the app's folder.</summary>
+/// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the configured working directory.</summary>
 internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
 {
     /// <summary>
@@ -28,7 +28,7 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(config.AppPath)!,
+            WorkingDirectory = config.WorkingDirectory,
         };
         startInfo.ArgumentList.Add(config.AppPath);
         foreach (var argument in config.AppArguments)
@@ -55,6 +55,10 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
         environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(size.Workers, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironmentVariables.ShutdownTimeoutMs] =
             ((long)config.ShutdownTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        if (config.KeyDirectory is not null)
+        {
+            environment[WorkerEnvironmentVariables.KeyDirectory] = config.KeyDirectory;
+        }
         balancer.ConfigureWorker(instance, environment);
     }
 }
