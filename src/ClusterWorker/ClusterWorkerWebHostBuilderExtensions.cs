@@ -1,10 +1,6 @@
 using ClusterHost.Worker.Internal;
-using ClusterHost.Worker.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace ClusterHost.Worker;
 
@@ -20,6 +16,8 @@ public static class ClusterWorkerWebHostBuilderExtensions
     /// SO_REUSEPORT, or a private socket), replacing the app's own URLs; the primary hears
     /// "ready" only once Kestrel listens; the process drains when the primary asks, ignores
     /// SIGINT (the primary coordinates Ctrl+C), and exits within 5 s when the primary is gone.
+    /// The primary injects the same behaviour into apps that do not call this; an app that both
+    /// calls it and is injected is configured once.
     /// Its ASP.NET Core, Kestrel and runtime meters are collected and served, labelled with its
     /// worker id, on the primary's <c>/metrics</c>.
     /// Ahead of the app's pipeline it answers the health probe <c>/_clusterhost/health</c> and,
@@ -37,42 +35,7 @@ public static class ClusterWorkerWebHostBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var environment = WorkerEnvironment.ReadAndClear(Environment.GetEnvironmentVariable, Environment.SetEnvironmentVariable);
-        if (environment is null)
-        {
-            builder.ConfigureServices(services => services.TryAddSingleton(new ClusterWorkerInfo(false, 0, 1)));
-            return builder;
-        }
-
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new PlatformNotSupportedException("ClusterWorker: running under a ClusterHost primary requires Linux.");
-        }
-
-        // Connect now, before anything else starts: if the primary is already gone the app
-        // fails at once instead of serving as an orphan.
-        var connection = PrimaryConnection.Connect(environment);
-
-        builder.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
-        builder.UseSetting(WebHostDefaults.PreferHostingUrlsKey, "false");
-        WorkerListener.Configure(builder, environment, connection);
-
-        builder.ConfigureServices(services =>
-        {
-            services.TryAddSingleton(TimeProvider.System);
-            services.AddSingleton(new ClusterWorkerInfo(true, environment.WorkerId, environment.WorkerCount));
-            services.AddSingleton(environment);
-            services.AddSingleton(connection);
-            services.AddSingleton<IHostLifetime, WorkerLifetime>();
-            services.AddHostedService<PrimaryConnectionService>();
-            services.AddSingleton<RequestCounter>();
-            services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());
-            services.AddClusterWorkerMetrics();
-            SharedKeyRingSetup.Register(services);
-            // First, so that it wraps the app's and the framework's own startup filters.
-            services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ClusterWorkerStartupFilter>());
-            services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
-        });
+        ClusterWorkerConfiguration.Apply(builder);
         return builder;
     }
 }

@@ -9,7 +9,10 @@ using ClusterHost.Primary.Platform;
 
 namespace ClusterHost.Primary.Supervision;
 
-/// <summary>Starts worker processes: <c>dotnet APP.dll [app arguments]</c> in the configured working directory.</summary>
+/// <summary>
+/// Starts worker processes: <c>dotnet APP.dll [app arguments]</c> (or the app's apphost) in the
+/// configured working directory, with the worker behaviour injected (<see cref="WorkerInjection"/>).
+/// </summary>
 internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
 {
     /// <summary>
@@ -22,15 +25,12 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
     public IWorkerProcess Launch(WorkerInstance instance)
     {
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var startInfo = new ProcessStartInfo(DotnetHost.Path)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = config.WorkingDirectory,
-        };
-        startInfo.ArgumentList.Add(config.AppPath);
+        var startInfo = WorkerInjection.StartInfo(config.AppPath, DotnetHost.Path);
+        startInfo.UseShellExecute = false;
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.WorkingDirectory = config.WorkingDirectory;
         foreach (var argument in config.AppArguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -49,6 +49,7 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
             environment.Remove(name);
         }
         WorkerRuntimeSettings.Apply(environment, config.AppPath);
+        WorkerInjection.Apply(environment, WorkerInjection.HookPath);
         environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
         environment[WorkerEnvironmentVariables.Token] = token;
         environment[WorkerEnvironmentVariables.WorkerId] = instance.WorkerId.ToString(CultureInfo.InvariantCulture);

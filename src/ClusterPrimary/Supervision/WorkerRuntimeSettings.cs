@@ -45,8 +45,12 @@ internal static class WorkerRuntimeSettings
         }
     }
 
-    /// <summary><c>App.dll</c> → <c>App.runtimeconfig.json</c>, where the SDK writes it.</summary>
-    internal static string RuntimeConfigPath(string appPath) => Path.ChangeExtension(appPath, ".runtimeconfig.json");
+    /// <summary>
+    /// <c>App.dll</c> → <c>App.runtimeconfig.json</c>, where the SDK writes it; for an apphost
+    /// <c>App</c> (no extension to replace, or a dotted name such as <c>My.App</c>), <c>App.runtimeconfig.json</c>.
+    /// </summary>
+    internal static string RuntimeConfigPath(string appPath) =>
+        WorkerInjection.IsDll(appPath) ? Path.ChangeExtension(appPath, ".runtimeconfig.json") : appPath + ".runtimeconfig.json";
 
     /// <summary>
     /// The names under <c>runtimeOptions.configProperties</c>; none when the file is missing or

@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Information, "Stopping on {Signal}", EventName = "StoppingOnSignal")]
     public static partial void StoppingOnSignal(ILogger logger, PosixSignal signal);
 
+    [LoggerMessage(1006, LogLevel.Warning, "Worker {WorkerId}: {Overridden} are ignored under ClusterHost; the cluster serves on --urls", EventName = "AppAddressesOverridden")]
+    public static partial void AppAddressesOverridden(ILogger logger, int workerId, string overridden);
+
     [LoggerMessage(1050, LogLevel.Information, "Worker {WorkerId}: data-protection keys are in the key ring all workers share, {Directory}", EventName = "SharedKeyRing")]
     public static partial void SharedKeyRing(ILogger logger, int workerId, string directory);
 

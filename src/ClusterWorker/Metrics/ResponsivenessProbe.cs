@@ -52,11 +52,14 @@ internal sealed class ResponsivenessProbe : IHostedService, IDisposable
         _interval = interval;
         _queue = queue ?? QueueToThreadPool;
         var meter = meterFactory.Create(MeterName);
-        _lag = meter.CreateHistogram(
+        _lag = meter.CreateHistogram<double>(
             "clusterhost.worker.responsiveness.lag",
             unit: "s",
-            description: "How late a work item queued to the thread pool started (the .NET analogue of Node's event-loop lag), probed every 100 ms.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBounds });
+            description: "How late a work item queued to the thread pool started (the .NET analogue of Node's event-loop lag), probed every 100 ms."
+#if NET9_0_OR_GREATER
+            , advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBounds }
+#endif
+            );
         meter.CreateObservableGauge(
             "clusterhost.worker.responsiveness.current_lag",
             () => CurrentLag.TotalSeconds,

@@ -47,11 +47,15 @@ internal sealed class InstrumentAggregation
     [ThreadStatic]
     private static StringBuilder? t_keyBuilder;
 
+#if NET9_0_OR_GREATER
     [ThreadStatic]
     private static char[]? t_keyBuffer;
+#endif
 
     private readonly ConcurrentDictionary<string, SeriesAggregator> _series = new(StringComparer.Ordinal);
+#if NET9_0_OR_GREATER
     private readonly ConcurrentDictionary<string, SeriesAggregator>.AlternateLookup<ReadOnlySpan<char>> _seriesBySpan;
+#endif
     private readonly Func<IReadOnlyDictionary<string, string>, SeriesAggregator> _createSeries;
     private readonly Action<Instrument> _onOverflow;
     private int _overflowReported;
@@ -60,7 +64,9 @@ internal sealed class InstrumentAggregation
     {
         Instrument = instrument;
         _onOverflow = onOverflow;
+#if NET9_0_OR_GREATER
         _seriesBySpan = _series.GetAlternateLookup<ReadOnlySpan<char>>();
+#endif
         var definition = instrument.GetType().IsGenericType ? instrument.GetType().GetGenericTypeDefinition() : instrument.GetType();
         if (definition == typeof(Histogram<>))
         {
@@ -99,12 +105,15 @@ internal sealed class InstrumentAggregation
     /// </summary>
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+#if NET9_0_OR_GREATER
         var buffer = t_keyBuffer ??= new char[MaxSpanKeyLength];
         if (TryWriteKey(tags, buffer, out var length) && _seriesBySpan.TryGetValue(buffer.AsSpan(0, length), out var existing))
         {
             existing.Record(value);
             return;
         }
+#endif
+        // Without a span lookup (the net8.0 build, injected into .NET 8 apps) the key string is built.
         var key = KeyOf(tags);
         if (!_series.TryGetValue(key, out var series))
         {
@@ -270,6 +279,7 @@ internal sealed class InstrumentAggregation
 
     private static double[] BoundsFor(Instrument instrument)
     {
+#if NET9_0_OR_GREATER
         var advised = instrument switch
         {
             Histogram<double> h => h.Advice?.HistogramBucketBoundaries?.ToArray(),
@@ -281,6 +291,10 @@ internal sealed class InstrumentAggregation
             Histogram<decimal> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
             _ => null,
         };
+#else
+        // Instrument advice is .NET 9+: the net8.0 build (injected into .NET 8 apps) uses the defaults.
+        double[]? advised = null;
+#endif
         var bounds = advised is { Length: > 0 } ? advised : instrument.Unit == "s" ? DefaultSecondsBounds : DefaultBounds;
         return [.. bounds.Where(double.IsFinite).Distinct().Order()];
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterHost.Worker.Tests.Internal;
 
@@ -36,7 +37,7 @@ public sealed class ClusterWorkerStartupFilterTests
     {
         var services = new ServiceCollection().AddLogging().BuildServiceProvider();
         var app = new ApplicationBuilder(services);
-        new ClusterWorkerStartupFilter(Environment(listenMode), lifetime).Configure(inner => inner.Run(context =>
+        new ClusterWorkerStartupFilter(Environment(listenMode), lifetime, new AppAddressOverrides(), NullLogger<ClusterWorkerStartupFilter>.Instance).Configure(inner => inner.Run(context =>
         {
             appSaw.Add(context.Request);
             return Task.CompletedTask;

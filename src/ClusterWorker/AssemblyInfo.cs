@@ -1,0 +1,4 @@
+using ClusterHost.Worker.Internal;
+using Microsoft.AspNetCore.Hosting;
+
+[assembly: HostingStartup(typeof(ClusterWorkerHostingStartup))]
