@@ -20,8 +20,8 @@ internal static class ClusterHostOptionsValidator
     /// <summary>Adds every problem to <paramref name="errors"/>; returns null if it holds any, earlier ones included.</summary>
     /// <remarks>
     /// Relative paths resolve against the directory the primary runs in. The state directory and
-    /// the app's key directory in it are created here (mode 0700), so that a problem with them is
-    /// a start-up error like any other.
+    /// the app's key directory in it are created here (mode 0700), with an active key in the
+    /// latter, so that a problem with them is a start-up error like any other.
     /// </remarks>
     public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors) =>
         Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess);
@@ -170,7 +170,7 @@ internal static class ClusterHostOptionsValidator
             return (null, null);
         }
         var keys = StateDirectory.KeyDirectory(state, appPath);
-        if (StateDirectory.Prepare(keys, mustBePrivate: true) is { } keysProblem)
+        if ((StateDirectory.Prepare(keys, mustBePrivate: true) ?? SharedKeyRing.EnsureActiveKey(keys)) is { } keysProblem)
         {
             errors.Add($"--state-dir: the key directory {keysProblem}");
             return (null, null);

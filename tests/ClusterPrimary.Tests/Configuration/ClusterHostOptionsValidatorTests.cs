@@ -141,6 +141,17 @@ public sealed class ClusterHostOptionsValidatorTests : IDisposable
     }
 
     [Fact]
+    public void KeyDirectory_HoldsOneActiveKey_BeforeAnyWorkerStarts_EvenAfterManyStarts()
+    {
+        var (config, _) = Load(("App", ExistingApp));
+        var (again, errors) = Load(("App", ExistingApp));
+
+        Assert.Empty(errors);
+        Assert.Equal(config!.KeyDirectory, again!.KeyDirectory);
+        Assert.Single(Directory.GetFiles(config.KeyDirectory!, "key-*.xml"));
+    }
+
+    [Fact]
     public void StateDirectory_DefaultThatExistsOpen_IsMadePrivate()
     {
         Directory.CreateDirectory(_defaultStateDirectory);
