@@ -39,6 +39,12 @@ internal static class ClusterHostApp
             return ExitCodes.Usage;
         }
 
+        if (AppInspector.FindProblem(config.AppPath, Environment.GetEnvironmentVariable) is { } problem)
+        {
+            Console.Error.WriteLine($"clusterhost: cannot host {config.AppPath}: {problem}");
+            return ExitCodes.AppNotHostable;
+        }
+
         await using var balancer = BalancerFactory.Create(config);
         try
         {
@@ -85,6 +91,7 @@ internal static class ClusterHostApp
         builder.Services.AddSingleton<ClusterOutcome>();
         builder.Services.AddSingleton(new ClusterSize(config.Workers));
         builder.Services.AddSingleton<ControlServer>();
+        builder.Services.AddSingleton<WorkerHandshakeWatch>();
         builder.Services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
         builder.Services.AddSingleton<Supervisor>();
         builder.Services.AddClusterMetrics(); // before the supervisor: see AddClusterMetrics

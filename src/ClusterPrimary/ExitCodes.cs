@@ -14,4 +14,13 @@ internal static class ExitCodes
 
     /// <summary>Every worker slot crash-looped past <c>--max-restarts</c>.</summary>
     public const int CrashLoop = 3;
+
+    /// <summary>
+    /// The app cannot be hosted, found before any worker starts or from the first worker: not a
+    /// .NET assembly or apphost, no runtimeconfig.json, not an ASP.NET Core app, built for .NET 7 or
+    /// older, native AOT or trimmed without startup hooks, ASPNETCORE_PREVENTHOSTINGSTARTUP set, or
+    /// (at run time) a worker that never connected to the primary because it built no web host or
+    /// the injection was prevented. Restarting would not help.
+    /// </summary>
+    public const int AppNotHostable = 4;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterHost.Primary.Supervision;
 
 namespace ClusterHost.Primary.Configuration;
 
@@ -124,10 +125,10 @@ internal static class ClusterHostOptionsValidator
                 : $"--app file '{app}' does not exist");
             return null;
         }
-        var isDll = string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase);
-        if (!isDll && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        // An apphost executable (./App from dotnet publish) is run as it is; AppInspector checks it further.
+        if (!WorkerInjection.IsDll(path) && AppInspector.ReadKind(path) != AppInspector.FileKind.Elf)
         {
-            errors.Add($"--app must name the app's .dll or its apphost executable (got '{app}', which is neither a .dll nor executable)");
+            errors.Add($"--app must name the app's .dll or its apphost executable (got '{app}', which is neither)");
             return null;
         }
         return path;

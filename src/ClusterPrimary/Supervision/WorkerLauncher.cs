@@ -13,7 +13,8 @@ namespace ClusterHost.Primary.Supervision;
 /// Starts worker processes: <c>dotnet APP.dll [app arguments]</c> (or the app's apphost) in the
 /// configured working directory, with the worker behaviour injected (<see cref="WorkerInjection"/>).
 /// </summary>
-internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size) : IWorkerLauncher
+internal sealed class WorkerLauncher(
+    ClusterHostConfig config, IBalancer balancer, ControlServer controlServer, ClusterSize size, WorkerHandshakeWatch? handshakeWatch = null) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -39,7 +40,7 @@ internal sealed class WorkerLauncher(ClusterHostConfig config, IBalancer balance
 
         var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
         controlServer.Expect(process);
-        return process;
+        return handshakeWatch?.Watch(process) ?? process;
     }
 
     internal void ConfigureEnvironment(IDictionary<string, string?> environment, WorkerInstance instance, string token)

@@ -1,15 +1,55 @@
-using ClusterHost.FunctionalTests.Metrics;
+using System.Diagnostics;
+using System.Reflection;
+using ClusterHost.FunctionalTests.Infrastructure;
 
 namespace ClusterHost.FunctionalTests.Hosting;
 
-/// <summary>The apps in tests/Apps: ordinary ASP.NET Core apps with no reference to ClusterHost, built with the tests.</summary>
+/// <summary>The apps in tests/Apps: written as any developer would, with no reference to ClusterHost.</summary>
 internal static class TestApps
 {
     public const string NotesApi = "NotesApi";
     public const string CookieLogin = "CookieLogin";
     public const string EchoSockets = "EchoSockets";
 
-    /// <summary>The app's built .dll.</summary>
-    public static string Dll(string name) =>
-        Path.Combine(RepoPaths.Root, "tests", "Apps", name, "bin", InstalledTool.Configuration, "net10.0", $"{name}.dll");
+    private static string Metadata(string key) => typeof(TestApps).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    public static string Directory(string name) => Path.Combine(Metadata("AppsDirectory"), name);
+
+    /// <summary>The app's build output: <c>tests/Apps/NAME/bin/CONFIGURATION/net10.0/NAME.dll</c>.</summary>
+    public static string Dll(string name) => Path.Combine(Directory(name), "bin", Metadata("Configuration"), "net10.0", name + ".dll");
+
+    /// <summary>The apphost executable the SDK writes beside the .dll.</summary>
+    public static string AppHost(string name) => Path.ChangeExtension(Dll(name), null);
+
+    /// <summary>Runs <c>dotnet publish</c> on an app into <paramref name="output"/>; returns the apphost.</summary>
+    public static async Task<string> PublishAsync(string name, string output, params string[] options)
+    {
+        var startInfo = new ProcessStartInfo(TestPaths.Dotnet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            ArgumentList = { "publish", Path.Combine(Directory(name), name + ".csproj"), "-o", output, "-nologo", "-v", "quiet" },
+        };
+        foreach (var option in options)
+        {
+            startInfo.ArgumentList.Add(option);
+        }
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        Assert.True(process.ExitCode == 0, $"dotnet publish {name} failed:\n{await stdout}\n{await stderr}");
+        return Path.Combine(output, name);
+    }
 }

@@ -1,0 +1,48 @@
+using System.Globalization;
+using ClusterHost.Primary.Configuration;
+
+namespace ClusterHost.Primary.Supervision;
+
+/// <summary>
+/// Notices when the injection did not take: a worker that is alive but never connects to the
+/// primary within <see cref="Bound"/> (the injected hosting startup connects while the app's web host
+/// is built, seconds before it is ready) runs an app that builds no web host, or one whose hosting
+/// startups or startup hooks are off. Restarting cannot help: the first such worker is killed and
+/// reported fatal, and the cluster stops with <see cref="ExitCodes.AppNotHostable"/>.
+/// </summary>
+internal sealed class WorkerHandshakeWatch(ClusterHostConfig config, ClusterOutcome outcome, TimeProvider time)
+{
+    private string? _verdict;
+
+    /// <summary>How long a worker may take to connect: 10 s, or <c>--start-timeout</c> if shorter.</summary>
+    public TimeSpan Bound => config.StartTimeout < ControlServer.HelloTimeout ? config.StartTimeout : ControlServer.HelloTimeout;
+
+    /// <summary>Set once a worker failed to connect; workers that never connected are then killed rather than drained.</summary>
+    public bool InjectionFailed => Volatile.Read(ref _verdict) is not null;
+
+    /// <summary>Watches <paramref name="process"/> until it connects or exits.</summary>
+    public IWorkerProcess Watch(WorkerProcess process)
+    {
+        var watched = new HandshakeWatchedProcess(process, this);
+        var timer = time.CreateTimer(_ => watched.OnBoundPassed(), null, Bound, Timeout.InfiniteTimeSpan);
+        process.Exited.ContinueWith(_ => timer.Dispose(), TaskScheduler.Default);
+        return watched;
+    }
+
+    /// <summary>True when this worker is the first to fail: it carries the verdict; the cluster stops.</summary>
+    internal bool TryFail(IWorkerProcess process, out string verdict)
+    {
+        var reason = string.Create(CultureInfo.InvariantCulture,
+            $"it did not connect to the primary within {Bound.TotalSeconds:0.#} s, so ClusterHost could not configure it: the app builds no ASP.NET Core web host "
+            + $"(WebApplication or IWebHostBuilder), or it prevents hosting startups or startup hooks; host a web app, or reference ClusterHost.Worker and call UseClusterWorker()");
+        if (Interlocked.CompareExchange(ref _verdict, reason, null) is not null)
+        {
+            verdict = string.Empty;
+            return false;
+        }
+        // Before the slot sees the exit: the first failure recorded is the cluster's exit code.
+        outcome.Fail(ExitCodes.AppNotHostable);
+        verdict = reason;
+        return true;
+    }
+}
