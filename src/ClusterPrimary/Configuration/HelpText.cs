@@ -25,7 +25,8 @@ internal static class HelpText
         text.Append("  ").Append("--help".PadRight(width)).AppendLine("show this text");
         text.AppendLine();
         text.AppendLine("Arguments after a lone -- go to every worker's app. Exit codes: 0 stopped on request,");
-        text.AppendLine("1 cannot serve (port in use), 2 invalid options, 3 every worker crash-looped.");
+        text.AppendLine("1 cannot serve (port in use), 2 invalid options, 3 every worker crash-looped, 4 the app cannot be");
+        text.AppendLine("hosted (not an ASP.NET Core app, or injection is impossible).");
         return text.ToString();
     }
 }
