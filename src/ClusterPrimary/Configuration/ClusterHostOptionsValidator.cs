@@ -171,7 +171,9 @@ internal static class ClusterHostOptionsValidator
             return (null, null);
         }
         var keys = StateDirectory.KeyDirectory(state, appPath);
-        if ((StateDirectory.Prepare(keys, mustBePrivate: true) ?? SharedKeyRing.EnsureActiveKey(keys)) is { } keysProblem)
+        if ((StateDirectory.Prepare(Path.GetDirectoryName(keys)!, mustBePrivate: true)
+            ?? StateDirectory.Prepare(keys, mustBePrivate: true)
+            ?? SharedKeyRing.EnsureActiveKey(keys)) is { } keysProblem)
         {
             errors.Add($"--state-dir: the key directory {keysProblem}");
             return (null, null);
