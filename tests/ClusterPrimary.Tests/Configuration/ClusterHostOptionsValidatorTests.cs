@@ -137,6 +137,7 @@ public sealed class ClusterHostOptionsValidatorTests : IDisposable
         Assert.Equal(_defaultStateDirectory, config!.StateDirectory);
         Assert.Equal(Path.Combine(_defaultStateDirectory, "keys", "ClusterPrimary.Tests"), config.KeyDirectory);
         Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(_defaultStateDirectory));
+        Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(Path.GetDirectoryName(config.KeyDirectory)!));
         Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(config.KeyDirectory!));
     }
 
