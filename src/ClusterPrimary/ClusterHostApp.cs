@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Control;
 using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Configuration;

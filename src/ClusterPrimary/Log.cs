@@ -98,6 +98,12 @@ internal static partial class Log
     [LoggerMessage(100, LogLevel.Warning, "Rejected a control connection from pid {Pid}: {Reason}", EventName = "ControlRejected")]
     public static partial void ControlRejected(ILogger logger, int pid, string reason);
 
+    [LoggerMessage(101, LogLevel.Error, "The control connection from pid {Pid} failed", EventName = "ControlConnectionFailed")]
+    public static partial void ControlConnectionFailed(ILogger logger, int pid, Exception exception);
+
+    [LoggerMessage(102, LogLevel.Debug, "Skipped a control line from pid {Pid}: {Status}", EventName = "ControlLineSkipped")]
+    public static partial void ControlLineSkipped(ILogger logger, int pid, ClusterHost.Control.ControlReadStatus status);
+
     [LoggerMessage(300, LogLevel.Information, "Metrics at {Url}", EventName = "MetricsListening")]
     public static partial void MetricsListening(ILogger logger, string url);
 

@@ -36,15 +36,15 @@ internal sealed class WorkerMetricsRequests
             pending = _pending = new TaskCompletionSource<WorkerMetricsSnapshot?>(TaskCreationOptions.RunContinuationsAsynchronously);
             id = ++_lastId;
         }
-        if (!send(new ControlMessage { Type = ControlMessageTypes.MetricsRequest, Id = id }))
+        if (!send(new MetricsRequestMessage(id)))
         {
             pending.TrySetResult(null);
         }
         return pending.Task;
     }
 
-    /// <summary>A <c>metrics</c> message arrived; completes the request it answers.</summary>
-    public void OnResponse(ControlMessage message)
+    /// <summary>A <c>metrics</c> answer arrived; completes the request it answers.</summary>
+    public void OnResponse(MetricsMessage message)
     {
         TaskCompletionSource<WorkerMetricsSnapshot?>? pending;
         lock (_gate)

@@ -36,8 +36,8 @@ internal sealed class HandshakeWatchedProcess(WorkerProcess inner, WorkerHandsha
 
     public DateTimeOffset? StartTime => inner.StartTime;
 
-    /// <summary>The worker connects and then heartbeats at once, so a connected worker has a heartbeat.</summary>
-    private bool Connected => inner.LastHeartbeat != 0 || inner.Ready.IsCompleted;
+    /// <summary>The worker said hello: the injected configuration ran.</summary>
+    private bool Connected => inner.Control.IsAttached || inner.Ready.IsCompleted;
 
     public Task<WorkerMetricsSnapshot?> RequestMetricsAsync() => inner.RequestMetricsAsync();
 

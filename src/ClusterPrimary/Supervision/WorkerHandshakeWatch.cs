@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Control;
 
 namespace ClusterHost.Primary.Supervision;
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using ClusterHost.Control;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Control;
 using ClusterHost.Primary.Platform;
 
 namespace ClusterHost.Primary.Supervision;
@@ -39,7 +40,7 @@ internal sealed class WorkerLauncher(
         ConfigureEnvironment(startInfo.Environment, instance, token);
 
         var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
-        controlServer.Expect(process);
+        controlServer.Expect(process.Control, process.Pid);
         return handshakeWatch?.Watch(process) ?? process;
     }
 

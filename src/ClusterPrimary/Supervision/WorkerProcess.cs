@@ -1,203 +1,66 @@
 using System.Diagnostics;
-using ClusterHost.Control;
+using ClusterHost.Metrics;
+using ClusterHost.Primary.Control;
+using ClusterHost.Primary.Metrics;
 
 namespace ClusterHost.Primary.Supervision;
 
 /// <summary>
-/// A worker OS process: the app's .dll under <c>dotnet</c>, its output forwarded line by line
-/// with a <c>[worker N]</c> prefix, and its control connection once it says hello.
+/// One launched worker: its OS process (<see cref="ChildProcess"/>), its output forwarded with a
+/// <c>[worker N]</c> prefix (<see cref="WorkerOutputForwarder"/>), and its end of the control
+/// channel (<see cref="WorkerControlEndpoint"/>), which carries readiness, heartbeats, drains and
+/// metrics.
 /// </summary>
-/// <remarks>
-/// .NET reaps every child it starts (its SIGCHLD handler waits on them), so an exited worker
-/// never lingers as a zombie; <see cref="Exited"/> completes after that reap.
-/// </remarks>
-internal sealed partial class WorkerProcess : IWorkerProcess
+internal sealed class WorkerProcess : IWorkerProcess, IWorkerMetricsSource
 {
-    private readonly Process _process;
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _gate = new();
-    private ControlChannel? _channel;
-    private TimeSpan? _pendingDrain;
-    private volatile string? _fatalError;
-    private long _lastHeartbeat;
-    private bool _released;
+    private readonly ChildProcess _process;
 
-    private long _requests;
-
-    private WorkerProcess(WorkerInstance instance, string token, Process process)
+    private WorkerProcess(WorkerInstance instance, WorkerControlEndpoint control, ChildProcess process)
     {
         Instance = instance;
-        Token = token;
+        Control = control;
         _process = process;
     }
 
     public WorkerInstance Instance { get; }
 
-    public long Requests => Interlocked.Read(ref _requests);
+    /// <summary>This launch's end of the control channel, for the <see cref="ControlServer"/> to attach.</summary>
+    public WorkerControlEndpoint Control { get; }
+
+    public int Pid => _process.Pid;
+
+    public Task Ready => Control.Ready;
+
+    public Task<int> Exited => _process.Exited;
+
+    public string? FatalError => Control.FatalError;
+
+    public long LastHeartbeat => Control.LastHeartbeat;
+
+    public long Requests => Control.Requests;
 
     public WorkerExitReason? EndedBecause { get; set; }
 
-    /// <summary>The secret this launch must present in its hello.</summary>
-    public string Token { get; }
+    public string? AppVersion => Control.AppVersion;
 
-    public int Pid { get; private set; }
+    public DateTimeOffset? StartTime => _process.StartTime;
 
-    public Task Ready => _ready.Task;
-
-    public Task<int> Exited => _exited.Task;
-
-    public string? FatalError => _fatalError;
-
-    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last heartbeat, 0 before the first.</summary>
-    public long LastHeartbeat => Interlocked.Read(ref _lastHeartbeat);
-
-    /// <summary>Starts the process.</summary>
+    /// <summary>Starts the process; its hello must present <paramref name="token"/>.</summary>
     public static WorkerProcess Start(WorkerInstance instance, string token, ProcessStartInfo startInfo, TextWriter output, TextWriter error)
     {
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var worker = new WorkerProcess(instance, token, process);
-        var prefix = $"[worker {instance.WorkerId}] ";
-        process.OutputDataReceived += (_, e) => Forward(output, prefix, e.Data);
-        process.ErrorDataReceived += (_, e) => Forward(error, prefix, e.Data);
-        process.Exited += (_, _) => worker.OnExited();
-        process.Start();
-        worker.Pid = process.Id;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        // A server has no use for the primary's terminal; a worker that reads stdin sees EOF.
-        process.StandardInput.Close();
-        return worker;
+        var forwarder = new WorkerOutputForwarder(instance.WorkerId, output, error);
+        ChildProcess? process = null;
+        // A drain that cannot be sent means the channel broke: end the process the hard way.
+        var control = new WorkerControlEndpoint(token, onDrainUndeliverable: () => process?.Kill());
+        // The endpoint closes once the exit is known, so whoever wakes because Ready was
+        // cancelled already sees the exit (and does not take a crash for a slow start).
+        process = ChildProcess.Start(startInfo, forwarder.ForwardOutput, forwarder.ForwardError, onExited: control.Close);
+        return new WorkerProcess(instance, control, process);
     }
 
-    private static void Forward(TextWriter writer, string prefix, string? line)
-    {
-        if (line is not null)
-        {
-            writer.WriteLine(prefix + line);
-        }
-    }
+    public void RequestDrain(TimeSpan timeout) => Control.RequestDrain(timeout);
 
-    private void OnExited()
-    {
-        int code;
-        try
-        {
-            code = _process.ExitCode;
-        }
-        catch (InvalidOperationException)
-        {
-            code = -1;
-        }
-        // Exited first: whoever wakes because Ready was cancelled must already see the exit, or it
-        // would take a worker that crashed while starting for one that is still starting.
-        _exited.TrySetResult(code);
-        _ready.TrySetCanceled();
-        _metricsRequests.Close();
-        _ = ReleaseAsync();
-    }
+    public Task<WorkerMetricsSnapshot?> RequestMetricsAsync() => Control.RequestMetricsAsync();
 
-    /// <summary>How long the last output lines may take after the exit before the pipes are closed.</summary>
-    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
-
-    // Closes the output pipes and the process handle once the last output line is read (a
-    // grandchild that inherited the pipes could hold them open forever, hence the bound).
-    private async Task ReleaseAsync()
-    {
-        using var timeout = new CancellationTokenSource(OutputDrainTimeout);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        lock (_gate)
-        {
-            _released = true;
-            _process.Dispose();
-        }
-    }
-
-    /// <summary>The worker said hello with this launch's token.</summary>
-    public void Attach(ControlChannel channel)
-    {
-        TimeSpan? drain;
-        lock (_gate)
-        {
-            _channel = channel;
-            drain = _pendingDrain;
-        }
-        if (drain is { } timeout)
-        {
-            SendDrain(channel, timeout);
-        }
-    }
-
-    public void OnMessage(ControlMessage message, long timestamp)
-    {
-        switch (message.Type)
-        {
-            case ControlMessageTypes.Ready:
-                _ready.TrySetResult();
-                Interlocked.Exchange(ref _lastHeartbeat, timestamp);
-                break;
-            case ControlMessageTypes.Heartbeat:
-                Interlocked.Exchange(ref _lastHeartbeat, timestamp);
-                if (message.Requests is { } requests)
-                {
-                    Interlocked.Exchange(ref _requests, requests);
-                }
-                break;
-            case ControlMessageTypes.Fatal:
-                _fatalError = message.Message ?? message.Error ?? "unknown error";
-                break;
-            case ControlMessageTypes.Metrics:
-                _metricsRequests.OnResponse(message);
-                break;
-        }
-    }
-
-    public void RequestDrain(TimeSpan timeout)
-    {
-        ControlChannel? channel;
-        lock (_gate)
-        {
-            channel = _channel;
-            if (channel is null)
-            {
-                // Not connected yet: it drains as soon as it says hello.
-                _pendingDrain = timeout;
-                return;
-            }
-        }
-        SendDrain(channel, timeout);
-    }
-
-    private void SendDrain(ControlChannel channel, TimeSpan timeout)
-    {
-        if (!channel.TrySend(new ControlMessage { Type = ControlMessageTypes.Drain, TimeoutMs = (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds) }))
-        {
-            Kill();
-        }
-    }
-
-    public void Kill()
-    {
-        lock (_gate)
-        {
-            if (_released)
-            {
-                return;
-            }
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already exited.
-            }
-        }
-    }
+    public void Kill() => _process.Kill();
 }

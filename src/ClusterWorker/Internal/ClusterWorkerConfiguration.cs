@@ -1,4 +1,3 @@
-using ClusterHost.Control;
 using ClusterHost.Worker.Metrics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,9 +41,6 @@ internal static class ClusterWorkerConfiguration
         // Connect now, before anything else starts: if the primary is already gone the app
         // fails at once instead of serving as an orphan.
         var connection = PrimaryConnection.Connect(environment);
-        // A first heartbeat at once tells the primary the app was configured (its handshake watch),
-        // long before Kestrel listens.
-        connection.Send(new ControlMessage { Type = ControlMessageTypes.Heartbeat, Requests = 0 });
 
         builder.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
         builder.UseSetting(WebHostDefaults.PreferHostingUrlsKey, "false");

@@ -38,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(1101, LogLevel.Warning, "Worker {WorkerId} could not collect its metrics for the primary", EventName = "MetricsCollectionFailed")]
     public static partial void MetricsCollectionFailed(ILogger logger, int workerId, Exception exception);
+
+    [LoggerMessage(1102, LogLevel.Warning, "Worker {WorkerId}: its metrics snapshot exceeds the control channel's {MaxLineBytes}-byte line limit; answered the primary without metrics", EventName = "MetricsTooLarge")]
+    public static partial void MetricsTooLarge(ILogger logger, int workerId, int maxLineBytes);
 }

@@ -29,17 +29,21 @@ internal sealed class PrimaryConnection : IDisposable
                 $"ClusterWorker: cannot reach the primary's control socket ({e.SocketErrorCode}); the primary that started worker {environment.WorkerId} is gone.", e);
         }
         var connection = new PrimaryConnection(new ControlChannel(socket));
-        connection.Send(new ControlMessage { Type = ControlMessageTypes.Hello, Token = environment.Token, Pid = Environment.ProcessId });
+        connection.Send(new HelloMessage(environment.Token, Environment.ProcessId));
         return connection;
     }
 
-    public bool Send(ControlMessage message) => _channel.TrySend(message);
+    /// <summary>Sends one message; says why when it was not sent.</summary>
+    public ControlSendResult Send(ControlMessage message) => _channel.Send(message);
+
+    /// <summary>The longest line the channel sends, in bytes.</summary>
+    public int MaxLineBytes => _channel.MaxLineBytes;
 
     /// <summary>Blocks for the next message from the primary; null once the primary is gone.</summary>
     public ControlMessage? Receive() => _channel.Receive();
 
     public void ReportFatal(string error, string message) =>
-        Send(new ControlMessage { Type = ControlMessageTypes.Fatal, Error = error, Message = message });
+        Send(new FatalMessage(error, message));
 
     public void Dispose() => _channel.Dispose();
 }

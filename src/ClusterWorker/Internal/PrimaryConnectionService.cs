@@ -37,11 +37,11 @@ internal sealed partial class PrimaryConnectionService(
     {
         _started = lifetime.ApplicationStarted.Register(() =>
         {
-            connection.Send(new ControlMessage { Type = ControlMessageTypes.Ready, Pid = Environment.ProcessId });
+            connection.Send(new ReadyMessage());
             Log.Ready(logger, environment.WorkerId);
         });
         _heartbeat = timeProvider.CreateTimer(
-            _ => connection.Send(new ControlMessage { Type = ControlMessageTypes.Heartbeat, Requests = requests.Count }),
+            _ => connection.Send(new HeartbeatMessage(requests.Count)),
             null, HeartbeatInterval, HeartbeatInterval);
         new Thread(ReadLoop) { IsBackground = true, Name = "ClusterWorker control" }.Start();
         return Task.CompletedTask;
@@ -51,14 +51,15 @@ internal sealed partial class PrimaryConnectionService(
     {
         while (connection.Receive() is { } message)
         {
-            if (message.Type == ControlMessageTypes.Drain)
+            switch (message)
             {
-                Log.Draining(logger, environment.WorkerId);
-                lifetime.StopApplication();
-            }
-            else if (message.Type == ControlMessageTypes.MetricsRequest)
-            {
-                connection.Send(CollectMetrics(message.Id));
+                case DrainMessage:
+                    Log.Draining(logger, environment.WorkerId);
+                    lifetime.StopApplication();
+                    break;
+                case MetricsRequestMessage request:
+                    AnswerMetrics(request.Id);
+                    break;
             }
         }
 
@@ -74,18 +75,30 @@ internal sealed partial class PrimaryConnectionService(
         }) { IsBackground = true, Name = "ClusterWorker orphan exit" }.Start();
     }
 
-    private ControlMessage CollectMetrics(long? id)
+    // Every request gets an answer, with metrics or without: the primary asks again only once
+    // the previous request is answered.
+    private void AnswerMetrics(long id)
+    {
+        var answer = CollectMetrics(id);
+        if (connection.Send(answer) == ControlSendResult.TooLong)
+        {
+            Log.MetricsTooLarge(logger, environment.WorkerId, connection.MaxLineBytes);
+            connection.Send(new MetricsMessage { Id = id, Message = "the metrics snapshot exceeds the control channel's line limit" });
+        }
+    }
+
+    private MetricsMessage CollectMetrics(long id)
     {
         try
         {
-            return new ControlMessage { Type = ControlMessageTypes.Metrics, Id = id, Metrics = metrics.Collect() };
+            return new MetricsMessage { Id = id, Metrics = metrics.Collect() };
         }
         catch (Exception e)
         {
             // An observable instrument's callback threw: answer at once (the primary reports this
             // worker not up) rather than let the primary wait out its timeout.
             Log.MetricsCollectionFailed(logger, environment.WorkerId, e);
-            return new ControlMessage { Type = ControlMessageTypes.Metrics, Id = id, Message = e.Message };
+            return new MetricsMessage { Id = id, Message = e.Message };
         }
     }
 

@@ -1,34 +1,23 @@
-using ClusterHost.Metrics;
+using System.Text.Json.Serialization;
 
 namespace ClusterHost.Control;
 
 /// <summary>
 /// One line of the control protocol between the primary and a worker: a JSON object per line
-/// over a Unix domain socket. <see cref="Type"/> is one of <see cref="ControlMessageTypes"/>.
+/// over a Unix domain socket, its <c>type</c> property one of <see cref="ControlMessageTypes"/>
+/// and naming the record it reads as. Serialize and deserialize it through
+/// <see cref="ControlJsonContext"/>.
 /// </summary>
-internal sealed record ControlMessage
-{
-    public required string Type { get; init; }
-
-    /// <summary>The per-launch secret a worker proves itself with in <c>hello</c>.</summary>
-    public string? Token { get; init; }
-
-    public int? Pid { get; init; }
-
-    /// <summary>A machine-readable reason in <c>fatal</c>, e.g. <see cref="ControlErrors.AddressInUse"/>.</summary>
-    public string? Error { get; init; }
-
-    public string? Message { get; init; }
-
-    /// <summary>Requests served so far, in <c>heartbeat</c>.</summary>
-    public long? Requests { get; init; }
-
-    /// <summary>How long a worker may take to drain, in <c>drain</c>.</summary>
-    public int? TimeoutMs { get; init; }
-
-    /// <summary>Correlates a <c>metrics</c> answer with its <c>metrics-request</c>.</summary>
-    public long? Id { get; init; }
-
-    /// <summary>The worker's metrics, in <c>metrics</c>; null if it could not collect them (see <see cref="Message"/>).</summary>
-    public WorkerMetricsSnapshot? Metrics { get; init; }
-}
+/// <remarks>
+/// A line whose <c>type</c> this side does not know fails to deserialize; the channel skips it
+/// (<see cref="ControlReadStatus.Malformed"/>), so a newer peer may add message types.
+/// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(HelloMessage), ControlMessageTypes.Hello)]
+[JsonDerivedType(typeof(ReadyMessage), ControlMessageTypes.Ready)]
+[JsonDerivedType(typeof(HeartbeatMessage), ControlMessageTypes.Heartbeat)]
+[JsonDerivedType(typeof(FatalMessage), ControlMessageTypes.Fatal)]
+[JsonDerivedType(typeof(DrainMessage), ControlMessageTypes.Drain)]
+[JsonDerivedType(typeof(MetricsRequestMessage), ControlMessageTypes.MetricsRequest)]
+[JsonDerivedType(typeof(MetricsMessage), ControlMessageTypes.Metrics)]
+internal abstract record ControlMessage;

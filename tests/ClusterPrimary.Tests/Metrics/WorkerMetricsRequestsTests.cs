@@ -15,16 +15,17 @@ public sealed class WorkerMetricsRequestsTests
         return true;
     }
 
-    private static ControlMessage Answer(long? id, string version = "1.0") =>
-        new() { Type = ControlMessageTypes.Metrics, Id = id, Metrics = new WorkerMetricsSnapshot { AppVersion = version } };
+    private long SentId(int index) => Assert.IsType<MetricsRequestMessage>(_sent[index]).Id;
+
+    private static MetricsMessage Answer(long id, string version = "1.0") =>
+        new() { Id = id, Metrics = new WorkerMetricsSnapshot { AppVersion = version } };
 
     [Fact]
     public async Task Answer_CompletesTheRequestWithTheSameId()
     {
         var request = _requests.Request(Send);
 
-        var sent = Assert.Single(_sent);
-        Assert.Equal(ControlMessageTypes.MetricsRequest, sent.Type);
+        var sent = Assert.IsType<MetricsRequestMessage>(Assert.Single(_sent));
         _requests.OnResponse(Answer(sent.Id));
 
         Assert.Equal("1.0", (await request)!.AppVersion);
@@ -46,15 +47,15 @@ public sealed class WorkerMetricsRequestsTests
     public async Task LateAnswer_ToAnEarlierRequest_IsIgnored()
     {
         _ = _requests.Request(Send);
-        _requests.OnResponse(Answer(_sent[0].Id));
+        _requests.OnResponse(Answer(SentId(0)));
         var second = _requests.Request(Send);
 
-        _requests.OnResponse(Answer(_sent[0].Id, "stale"));
+        _requests.OnResponse(Answer(SentId(0), "stale"));
         Assert.False(second.IsCompleted);
-        _requests.OnResponse(Answer(_sent[1].Id, "fresh"));
+        _requests.OnResponse(Answer(SentId(1), "fresh"));
 
         Assert.Equal("fresh", (await second)!.AppVersion);
-        Assert.NotEqual(_sent[0].Id, _sent[1].Id);
+        Assert.NotEqual(SentId(0), SentId(1));
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class WorkerMetricsRequestsTests
     {
         var request = _requests.Request(Send);
 
-        _requests.OnResponse(new ControlMessage { Type = ControlMessageTypes.Metrics, Id = _sent[0].Id, Message = "callback failed" });
+        _requests.OnResponse(new MetricsMessage { Id = SentId(0), Message = "callback failed" });
 
         Assert.Null(await request);
     }

@@ -1,6 +1,7 @@
 using ClusterHost.Control;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Control;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -191,10 +191,10 @@ public sealed class WorkerMetricsCollectorTests : IDisposable
     {
         _meter.CreateHistogram<double>("app.latency", "s").Record(0.2, Tag("route", "/"));
         _meter.CreateCounter<long>("app.requests").Add(4);
-        var message = new ControlMessage { Type = ControlMessageTypes.Metrics, Id = 42, Metrics = _collector.Collect() };
+        var message = new MetricsMessage { Id = 42, Metrics = _collector.Collect() };
 
-        var line = JsonSerializer.Serialize(message, ControlJsonContext.Default.ControlMessage);
-        var back = JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlMessage)!;
+        var line = JsonSerializer.Serialize<ControlMessage>(message, ControlJsonContext.Default.ControlMessage);
+        var back = Assert.IsType<MetricsMessage>(JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlMessage));
 
         Assert.DoesNotContain('\n', line);
         Assert.Equal(42, back.Id);

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using ClusterHost.Control;
+using ClusterHost.Primary.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterHost.Primary.Control;
+
+/// <summary>
+/// The primary's end of the control channels: one abstract Unix socket that every worker
+/// connects to at start. A connection is accepted only from the launched process itself (its
+/// pid, from SO_PEERCRED) presenting that launch's secret token in a hello, its first line,
+/// within <see cref="HelloTimeout"/>; anything else closes it.
+/// </summary>
+[SupportedOSPlatform("linux")]
+internal sealed class ControlServer : IAsyncDisposable
+{
+    /// <summary>How long a connection may take to say hello: 10 s.</summary>
+    internal static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest first line accepted, before the peer has proved who it is: 4 KiB.</summary>
+    internal const int HelloMaxLineBytes = 4096;
+
+    private readonly Socket _listener;
+    private readonly ConcurrentDictionary<string, (WorkerControlEndpoint Endpoint, int Pid)> _expected = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger<ControlServer> _logger;
+    private readonly Lock _gate = new();
+    private readonly List<Task> _connections = [];
+    private readonly Task _acceptLoop;
+    private int _disposed;
+
+    public ControlServer(TimeProvider time, ILogger<ControlServer> logger)
+    {
+        _time = time;
+        _logger = logger;
+        Address = $"@clusterhost-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
+        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _listener.Bind(ControlAddress.ToEndPoint(Address));
+        _listener.Listen(512);
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    /// <summary>The address workers connect to ('@' = abstract socket).</summary>
+    public string Address { get; }
+
+    /// <summary>
+    /// Accept a hello with <paramref name="endpoint"/>'s token from <paramref name="pid"/>, and
+    /// attach its connection to the endpoint; forgotten once the endpoint closes.
+    /// </summary>
+    public void Expect(WorkerControlEndpoint endpoint, int pid)
+    {
+        var expectation = (endpoint, pid);
+        _expected[endpoint.Token] = expectation;
+        endpoint.Closed.UnsafeRegister(_ => _expected.TryRemove(KeyValuePair.Create(endpoint.Token, expectation)), null);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                continue;
+            }
+            lock (_gate)
+            {
+                _connections.RemoveAll(connection => connection.IsCompleted);
+                _connections.Add(ServeAsync(socket));
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        var peerPid = PeerCredentials.GetPeerPid(socket);
+        try
+        {
+            using var channel = new ControlChannel(socket) { MaxLineBytes = HelloMaxLineBytes };
+            if (await ReceiveHelloAsync(channel, peerPid ?? 0).ConfigureAwait(false) is not { } hello)
+            {
+                return;
+            }
+            if (!_expected.TryGetValue(hello.Token, out var expected))
+            {
+                Log.ControlRejected(_logger, peerPid ?? 0, "unknown token");
+                return;
+            }
+            if (peerPid is { } pid && pid != expected.Pid)
+            {
+                Log.ControlRejected(_logger, pid, $"the token belongs to pid {expected.Pid}");
+                return;
+            }
+
+            channel.MaxLineBytes = ControlChannel.DefaultMaxLineBytes;
+            expected.Endpoint.Attach(channel);
+            await ReceiveMessagesAsync(channel, expected, peerPid ?? expected.Pid).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.ControlConnectionFailed(_logger, peerPid ?? 0, e);
+        }
+    }
+
+    // The first line must be a hello, within HelloTimeout; null when the peer is rejected.
+    private async Task<HelloMessage?> ReceiveHelloAsync(ControlChannel channel, int peerPid)
+    {
+        using var timeout = new CancellationTokenSource(HelloTimeout, _time);
+        using var helloOrStop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timeout.Token);
+        ControlRead first;
+        try
+        {
+            first = await channel.ReadAsync(helloOrStop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        {
+            Log.ControlRejected(_logger, peerPid, $"no hello within {HelloTimeout}");
+            return null;
+        }
+
+        if (first.Message is HelloMessage hello)
+        {
+            return hello;
+        }
+        var reason = first.Status switch
+        {
+            ControlReadStatus.Closed => "closed before its hello",
+            ControlReadStatus.Malformed => "its first line is not a control message",
+            ControlReadStatus.TooLong => $"its first line exceeds {HelloMaxLineBytes} bytes",
+            _ => $"its first message is {first.Message!.GetType().Name}, not a hello",
+        };
+        Log.ControlRejected(_logger, peerPid, reason);
+        return null;
+    }
+
+    private async Task ReceiveMessagesAsync(ControlChannel channel, (WorkerControlEndpoint Endpoint, int Pid) expected, int pid)
+    {
+        while (true)
+        {
+            var read = await channel.ReadAsync(_stopping.Token).ConfigureAwait(false);
+            switch (read.Status)
+            {
+                case ControlReadStatus.Message:
+                    expected.Endpoint.OnMessage(read.Message!, _time.GetTimestamp());
+                    break;
+                case ControlReadStatus.Closed:
+                    return;
+                default:
+                    // Skipped, not fatal: a newer worker may send types this primary does not know.
+                    Log.ControlLineSkipped(_logger, pid, read.Status);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Stops accepting, closes every connection, and returns once every task it started has ended.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        Task[] connections;
+        lock (_gate)
+        {
+            connections = [.. _connections];
+        }
+        await Task.WhenAll(connections).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,155 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace ClusterHost.Primary.Supervision;
+
+/// <summary>
+/// A child OS process: started with its output read line by line and its stdin closed, its exit
+/// observed, and killable with every process it started.
+/// </summary>
+/// <remarks>
+/// .NET reaps every child it starts (its SIGCHLD handler waits on them), so an exited child never
+/// lingers as a zombie; <see cref="Exited"/> completes after that reap.
+/// </remarks>
+internal sealed class ChildProcess
+{
+    /// <summary>How long the last output lines may take after the exit before the pipes are closed.</summary>
+    internal static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Process _process;
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action _onExited;
+    private readonly Lock _gate = new();
+    private bool _isReleased;
+    private DateTimeOffset? _startTime;
+
+    private ChildProcess(ProcessStartInfo startInfo, Action<string> onOutputLine, Action<string> onErrorLine, Action onExited)
+    {
+        _onExited = onExited;
+        _process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Forward(onOutputLine, e.Data);
+        _process.ErrorDataReceived += (_, e) => Forward(onErrorLine, e.Data);
+        _process.Exited += (_, _) => OnExited();
+    }
+
+    public int Pid { get; private set; }
+
+    /// <summary>Completes with the exit code (-1 if unknown) once the process has exited and been reaped.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    /// <summary>
+    /// Completes once the output pipes and the process handle are closed: after the last output
+    /// line, or <see cref="OutputDrainTimeout"/> after the exit if a grandchild holds the pipes.
+    /// </summary>
+    public Task Released => _released.Task;
+
+    /// <summary>When the process started, while it runs; kept once read.</summary>
+    public DateTimeOffset? StartTime
+    {
+        get
+        {
+            if (_startTime is null && !Exited.IsCompleted)
+            {
+                try
+                {
+                    _startTime = new DateTimeOffset(_process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+                }
+                catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+                {
+                    // Exited in the meantime.
+                }
+            }
+            return _startTime;
+        }
+    }
+
+    /// <summary>
+    /// Starts the process. <paramref name="startInfo"/> must redirect stdin, stdout and stderr.
+    /// <paramref name="onExited"/> runs once <see cref="Exited"/> has completed, possibly before
+    /// this method returns.
+    /// </summary>
+    public static ChildProcess Start(ProcessStartInfo startInfo, Action<string> onOutputLine, Action<string> onErrorLine, Action onExited)
+    {
+        var child = new ChildProcess(startInfo, onOutputLine, onErrorLine, onExited);
+        child._process.Start();
+        child.Pid = child._process.Id;
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        // A server has no use for the primary's terminal; a child that reads stdin sees EOF.
+        child._process.StandardInput.Close();
+        return child;
+    }
+
+    private static void Forward(Action<string> onLine, string? line)
+    {
+        if (line is not null)
+        {
+            onLine(line);
+        }
+    }
+
+    private void OnExited()
+    {
+        int code;
+        try
+        {
+            code = _process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            code = -1;
+        }
+        _exited.TrySetResult(code);
+        _onExited();
+        // Observed through Released, which carries its outcome.
+        _ = ReleaseAsync();
+    }
+
+    // Closes the output pipes and the process handle once the last output line is read (a
+    // grandchild that inherited the pipes could hold them open forever, hence the bound).
+    private async Task ReleaseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(OutputDrainTimeout);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            lock (_gate)
+            {
+                _isReleased = true;
+                _process.Dispose();
+            }
+            _released.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            _released.TrySetException(e);
+        }
+    }
+
+    /// <summary>SIGKILL to the process and every process it started; nothing once it has been released.</summary>
+    public void Kill()
+    {
+        lock (_gate)
+        {
+            if (_isReleased)
+            {
+                return;
+            }
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+        }
+    }
+}
