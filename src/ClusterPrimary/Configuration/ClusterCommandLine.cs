@@ -3,9 +3,11 @@ using ClusterHost.CommandLine;
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>
-/// The primary's command line: <c>[options] [-- app arguments]</c>. Options are
+/// The primary's command line: <c>[options] [APP] [options] [-- app arguments]</c>. Options are
 /// <c>--name value</c> or <c>--name=value</c>, from <see cref="ClusterOptionTable"/>; they become
 /// configuration keys under <c>Cluster:</c>, so they override appsettings.json and the environment.
+/// The one argument before <c>--</c> that is not an option is the app (<c>Cluster:App</c>, as
+/// <c>--app</c> would set it; giving both is an error).
 /// </summary>
 internal sealed record ClusterCommandLine
 {
@@ -24,6 +26,7 @@ internal sealed record ClusterCommandLine
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var errors = new List<string>();
         var showHelp = false;
+        string? app = null;
         var i = 0;
         for (; i < args.Count; i++)
         {
@@ -40,7 +43,12 @@ internal sealed record ClusterCommandLine
             }
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                errors.Add($"unexpected argument '{arg}'; options start with --, and app arguments go after a lone -- (see --help)");
+                if (app is null)
+                {
+                    app = arg;
+                    continue;
+                }
+                errors.Add($"unexpected argument '{arg}': the app is '{app}'; options start with --, and app arguments go after a lone -- (see --help)");
                 continue;
             }
 
@@ -57,6 +65,19 @@ internal sealed record ClusterCommandLine
                 continue;
             }
             settings[$"{ClusterHostOptions.SectionName}:{option.Key}"] = value;
+        }
+
+        var appKey = $"{ClusterHostOptions.SectionName}:{nameof(ClusterHostOptions.App)}";
+        if (app is not null)
+        {
+            if (settings.TryGetValue(appKey, out var appOption))
+            {
+                errors.Add($"the app is given twice, as APP '{app}' and as --app '{appOption}'; give one");
+            }
+            else
+            {
+                settings[appKey] = app;
+            }
         }
 
         return new ClusterCommandLine

@@ -13,8 +13,21 @@ internal sealed record ClusterHostConfig
     /// <summary>Proxy mode: how the primary reaches the workers.</summary>
     public ProxyTransport ProxyTransport { get; init; } = ProxyTransport.Unix;
 
-    /// <summary>Full path of the app's .dll.</summary>
+    /// <summary>Full path of the app's .dll or apphost executable.</summary>
     public required string AppPath { get; init; }
+
+    /// <summary>Full path of the workers' working directory (the app's content root).</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>Full path of the state directory; it exists. Null only in configs built by tests.</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>
+    /// Full path of the data-protection key ring the workers share unless the app stores its keys
+    /// itself: <c>&lt;state dir&gt;/keys/&lt;app name&gt;</c>, created with mode 0700. Null only
+    /// in configs built by tests: workers then get no shared key ring.
+    /// </summary>
+    public string? KeyDirectory { get; init; }
 
     public IReadOnlyList<string> AppArguments { get; init; } = [];
     public required TimeSpan ShutdownTimeout { get; init; }

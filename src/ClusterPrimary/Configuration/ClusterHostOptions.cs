@@ -24,8 +24,26 @@ internal sealed class ClusterHostOptions
     /// <summary>Proxy mode: how the primary reaches the workers. Defaults to <see cref="Configuration.ProxyTransport.Unix"/>.</summary>
     public ProxyTransport ProxyTransport { get; set; } = ProxyTransport.Unix;
 
-    /// <summary>The app's .dll. Defaults to the SampleApp built beside the primary.</summary>
+    /// <summary>
+    /// The app: its <c>.dll</c>, or its apphost executable (<c>./App</c> from <c>dotnet publish</c>).
+    /// Also the command line's one positional argument. Defaults to the SampleApp built beside the primary.
+    /// </summary>
     public string? App { get; set; }
+
+    /// <summary>
+    /// The workers' working directory, which an ASP.NET Core app takes as its content root and
+    /// against which relative paths (a SQLite <c>Data Source=app.db</c>) resolve. Defaults to the
+    /// directory clusterhost was started in, as <c>dotnet App.dll</c> started there would have it;
+    /// for the built-in SampleApp, to its own folder, where its appsettings.json is.
+    /// </summary>
+    public string? Cwd { get; set; }
+
+    /// <summary>
+    /// Where the primary keeps state across runs: <c>keys/&lt;app name&gt;</c>, the data-protection
+    /// key ring shared by the workers of an app that configures no key storage of its own.
+    /// Defaults to <see cref="StateDirectory.DefaultText"/>.
+    /// </summary>
+    public string? StateDir { get; set; }
 
     /// <summary>Seconds a worker may take to drain on shutdown before it is killed. Defaults to 30; 0 to 3600.</summary>
     public double ShutdownTimeout { get; set; } = 30;

@@ -19,7 +19,16 @@ internal static class ClusterHostOptionsValidator
     public static string DefaultAppPath => Path.Combine(AppContext.BaseDirectory, "sample", "SampleApp.dll");
 
     /// <summary>Adds every problem to <paramref name="errors"/>; returns null if it holds any, earlier ones included.</summary>
-    public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors)
+    /// <remarks>
+    /// Relative paths resolve against the directory the primary runs in. The state directory and
+    /// the app's key directory in it are created here (mode 0700), with an active key in the
+    /// latter, so that a problem with them is a start-up error like any other.
+    /// </remarks>
+    public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors) =>
+        Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess);
+
+    internal static ClusterHostConfig? Validate(
+        ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors, Func<string> defaultStateDirectory)
     {
         if (options.Workers is < MinWorkers or > MaxWorkers)
         {
@@ -34,6 +43,7 @@ internal static class ClusterHostOptionsValidator
             errors.Add($"--max-restarts must be from 0 to {MaxMaxRestarts} (got {options.MaxRestarts})");
         }
         var appPath = ResolveApp(options.App, errors);
+        var workingDirectory = ResolveWorkingDirectory(options.Cwd, appPath, errors);
         if (options.WorkerTimeout != 0)
         {
             CheckSeconds("--worker-timeout", options.WorkerTimeout, 1, errors);
@@ -56,6 +66,12 @@ internal static class ClusterHostOptionsValidator
         {
             return null;
         }
+        // Last, and only when all else holds: it creates directories.
+        var (stateDirectory, keyDirectory) = PrepareStateDirectory(options.StateDir, defaultStateDirectory, appPath!, errors);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
         return new ClusterHostConfig
         {
             Workers = options.Workers,
@@ -64,6 +80,9 @@ internal static class ClusterHostOptionsValidator
             Balance = options.Balance,
             ProxyTransport = options.ProxyTransport,
             AppPath = appPath!,
+            WorkingDirectory = workingDirectory!,
+            StateDirectory = stateDirectory,
+            KeyDirectory = keyDirectory,
             AppArguments = appArguments,
             ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
             StartTimeout = TimeSpan.FromSeconds(options.StartTimeout),
@@ -99,18 +118,66 @@ internal static class ClusterHostOptionsValidator
             return DefaultAppPath;
         }
         var path = Path.GetFullPath(app);
-        // An apphost executable (./App from dotnet publish) is run as it is.
-        var executable = File.Exists(path) && AppInspector.ReadKind(path) == AppInspector.FileKind.Elf;
-        if (!string.Equals(Path.GetExtension(path), ".dll", StringComparison.OrdinalIgnoreCase) && !executable)
-        {
-            errors.Add($"--app must name the app's .dll (got '{app}')");
-            return null;
-        }
         if (!File.Exists(path))
         {
-            errors.Add($"--app file '{app}' does not exist");
+            errors.Add(Directory.Exists(path)
+                ? $"--app '{app}' is a directory; name the app's .dll or apphost executable in it"
+                : $"--app file '{app}' does not exist");
+            return null;
+        }
+        // An apphost executable (./App from dotnet publish) is run as it is; AppInspector checks it further.
+        if (!WorkerInjection.IsDll(path) && AppInspector.ReadKind(path) != AppInspector.FileKind.Elf)
+        {
+            errors.Add($"--app must name the app's .dll or its apphost executable (got '{app}', which is neither)");
             return null;
         }
         return path;
+    }
+
+    /// <summary>
+    /// <c>--cwd</c>, or the directory the primary runs in, as <c>dotnet App.dll</c> run there would
+    /// have it. The built-in SampleApp runs in its own folder: the user chose neither it nor where
+    /// it lies, and its appsettings.json (its content root is its working directory) is there.
+    /// </summary>
+    private static string? ResolveWorkingDirectory(string? cwd, string? appPath, ICollection<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(cwd))
+        {
+            return appPath is null ? null : DefaultWorkingDirectory(appPath);
+        }
+        var path = Path.GetFullPath(cwd);
+        if (!Directory.Exists(path))
+        {
+            errors.Add(File.Exists(path)
+                ? $"--cwd '{cwd}' is a file, not a directory"
+                : $"--cwd directory '{cwd}' does not exist");
+            return null;
+        }
+        return Path.TrimEndingDirectorySeparator(path);
+    }
+
+    internal static string DefaultWorkingDirectory(string appPath) =>
+        appPath == DefaultAppPath ? Path.GetDirectoryName(DefaultAppPath)! : Directory.GetCurrentDirectory();
+
+    private static (string? State, string? Keys) PrepareStateDirectory(
+        string? stateDir, Func<string> defaultStateDirectory, string appPath, ICollection<string> errors)
+    {
+        var isDefault = string.IsNullOrWhiteSpace(stateDir);
+        var state = isDefault ? defaultStateDirectory() : Path.GetFullPath(stateDir!);
+        // The default may lie in a shared place (/tmp): it must be this user's own.
+        if (StateDirectory.Prepare(state, mustBePrivate: isDefault) is { } problem)
+        {
+            errors.Add($"--state-dir {problem}{(isDefault ? " (the default; pass --state-dir DIR)" : "")}");
+            return (null, null);
+        }
+        var keys = StateDirectory.KeyDirectory(state, appPath);
+        if ((StateDirectory.Prepare(Path.GetDirectoryName(keys)!, mustBePrivate: true)
+            ?? StateDirectory.Prepare(keys, mustBePrivate: true)
+            ?? SharedKeyRing.EnsureActiveKey(keys)) is { } keysProblem)
+        {
+            errors.Add($"--state-dir: the key directory {keysProblem}");
+            return (null, null);
+        }
+        return (state, keys);
     }
 }

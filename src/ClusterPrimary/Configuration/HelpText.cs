@@ -10,7 +10,10 @@ internal static class HelpText
         var text = new StringBuilder();
         text.AppendLine("ClusterHost: runs an ASP.NET Core app as one Kestrel worker process per CPU.");
         text.AppendLine();
-        text.AppendLine("Usage: ClusterPrimary [options] [-- app arguments]");
+        text.AppendLine("Usage: clusterhost [options] [APP] [-- app arguments]");
+        text.AppendLine();
+        text.AppendLine("APP is the app's .dll (dotnet build/publish output) or its apphost executable; the app needs no");
+        text.AppendLine("reference to ClusterHost. It runs in the directory clusterhost runs in (see --cwd).");
         text.AppendLine();
         text.AppendLine("Options (also Cluster:<Name> in appsettings.json, or Cluster__<Name> in the environment):");
         var width = ClusterOptionTable.All.Max(o => o.Switch.Length + o.ValueName.Length) + 3;
@@ -22,7 +25,8 @@ internal static class HelpText
         text.Append("  ").Append("--help".PadRight(width)).AppendLine("show this text");
         text.AppendLine();
         text.AppendLine("Arguments after a lone -- go to every worker's app. Exit codes: 0 stopped on request,");
-        text.AppendLine("1 cannot serve (port in use), 2 invalid options, 3 every worker crash-looped.");
+        text.AppendLine("1 cannot serve (port in use), 2 invalid options, 3 every worker crash-looped, 4 the app cannot be");
+        text.AppendLine("hosted (not an ASP.NET Core app, or injection is impossible).");
         return text.ToString();
     }
 }

@@ -12,7 +12,7 @@ namespace ClusterHost.Primary.Supervision;
 
 /// <summary>
 /// Starts worker processes: <c>dotnet APP.dll [app arguments]</c> (or the app's apphost) in the
-/// app's folder, with the worker behaviour injected (<see cref="WorkerInjection"/>).
+/// configured working directory, with the worker behaviour injected (<see cref="WorkerInjection"/>).
 /// </summary>
 internal sealed class WorkerLauncher(
     ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch) : IWorkerLauncher
@@ -32,7 +32,7 @@ internal sealed class WorkerLauncher(
         startInfo.RedirectStandardInput = true;
         startInfo.RedirectStandardOutput = true;
         startInfo.RedirectStandardError = true;
-        startInfo.WorkingDirectory = Path.GetDirectoryName(config.AppPath)!;
+        startInfo.WorkingDirectory = config.WorkingDirectory;
         foreach (var argument in config.AppArguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -58,6 +58,10 @@ internal sealed class WorkerLauncher(
         environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(slots.Count, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironmentVariables.ShutdownTimeoutMs] =
             ((long)config.ShutdownTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        if (config.KeyDirectory is not null)
+        {
+            environment[WorkerEnvironmentVariables.KeyDirectory] = config.KeyDirectory;
+        }
         front.ConfigureWorker(instance, environment);
     }
 }

@@ -57,6 +57,7 @@ internal static class ClusterWorkerConfiguration
             services.AddSingleton<RequestCounter>();
             services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());
             services.AddClusterWorkerMetrics();
+            SharedKeyRingSetup.Register(services);
             services.AddSingleton<AppAddressOverrides>();
             services.AddSingleton<IPostConfigureOptions<KestrelServerOptions>, KestrelEndpointsOverride>();
             // First, so that it wraps the app's and the framework's own startup filters.

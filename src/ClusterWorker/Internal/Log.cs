@@ -27,6 +27,12 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Warning, "Worker {WorkerId}: {Overridden} are ignored under ClusterHost; the cluster serves on --urls", EventName = "AppAddressesOverridden")]
     public static partial void AppAddressesOverridden(ILogger logger, int workerId, string overridden);
 
+    [LoggerMessage(1050, LogLevel.Information, "Worker {WorkerId}: data-protection keys are in the key ring all workers share, {Directory}", EventName = "SharedKeyRing")]
+    public static partial void SharedKeyRing(ILogger logger, int workerId, string directory);
+
+    [LoggerMessage(1051, LogLevel.Debug, "Worker {WorkerId}: the app stores its data-protection keys itself ({Repository}); the cluster's key ring is not used", EventName = "OwnKeyStorage")]
+    public static partial void OwnKeyStorage(ILogger logger, int workerId, string repository);
+
     [LoggerMessage(1100, LogLevel.Warning, "Instrument {Instrument} has reached {MaxSeries} series; further tag combinations are counted in one series tagged otel.metric.overflow=true", EventName = "MetricSeriesCapped")]
     public static partial void MetricSeriesCapped(ILogger logger, string instrument, int maxSeries);
 

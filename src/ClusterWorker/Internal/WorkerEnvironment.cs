@@ -16,6 +16,9 @@ internal sealed record WorkerEnvironment
     public string? UnixSocketPath { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
 
+    /// <summary>The shared data-protection key directory, when the primary gave one.</summary>
+    public string? KeyDirectory { get; init; }
+
     /// <summary>
     /// Reads the worker variables, then removes them from the process environment. Null when
     /// the process was not started by a primary.
@@ -61,6 +64,7 @@ internal sealed record WorkerEnvironment
             WorkerId = Int(WorkerEnvironmentVariables.WorkerId, 0, count - 1),
             ListenMode = mode,
             ShutdownTimeout = TimeSpan.FromMilliseconds(Int(WorkerEnvironmentVariables.ShutdownTimeoutMs, 0, int.MaxValue)),
+            KeyDirectory = values.GetValueOrDefault(WorkerEnvironmentVariables.KeyDirectory) is { Length: > 0 } keys ? keys : null,
         };
         return mode switch
         {

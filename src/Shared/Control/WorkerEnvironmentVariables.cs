@@ -28,5 +28,11 @@ internal static class WorkerEnvironmentVariables
     /// <summary>Graceful shutdown budget of the worker's host, in milliseconds.</summary>
     public const string ShutdownTimeoutMs = "CLUSTERHOST_SHUTDOWN_TIMEOUT_MS";
 
-    public static readonly string[] All = [Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs];
+    /// <summary>
+    /// Directory of the data-protection key ring the workers share (mode 0700, made by the primary),
+    /// used only when the app configures no key storage of its own. Optional.
+    /// </summary>
+    public const string KeyDirectory = "CLUSTERHOST_KEY_DIRECTORY";
+
+    public static readonly string[] All = [Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory];
 }

@@ -7,6 +7,10 @@ namespace ClusterHost.FunctionalTests.Hosting;
 /// <summary>The apps in tests/Apps: written as any developer would, with no reference to ClusterHost.</summary>
 internal static class TestApps
 {
+    public const string NotesApi = "NotesApi";
+    public const string CookieLogin = "CookieLogin";
+    public const string EchoSockets = "EchoSockets";
+
     private static string Metadata(string key) => typeof(TestApps).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 

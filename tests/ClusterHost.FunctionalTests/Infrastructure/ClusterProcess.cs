@@ -26,10 +26,14 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _openStreams = 2;
 
-    private ClusterProcess(Process process, ITestOutputHelper? output)
+    // Directories whose programs this instance may kill on dispose (see IsOurs).
+    private readonly string[] _ownedDirectories;
+
+    private ClusterProcess(Process process, ITestOutputHelper? output, string[] ownedDirectories)
     {
         _process = process;
         _output = output;
+        _ownedDirectories = ownedDirectories;
     }
 
     public int Pid => _process.Id;
@@ -50,6 +54,42 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
     /// <summary>Starts the scenario runner (loadtests) with <paramref name="args"/>; it starts its own cluster unless given --url.</summary>
     public static ClusterProcess StartLoadTests(ITestOutputHelper? output, params string[] args) =>
         Start(output, [TestPaths.LoadTests, .. args], null);
+
+    /// <summary>
+    /// Starts <paramref name="program"/> (the installed clusterhost tool, say) in
+    /// <paramref name="workingDirectory"/>. A null value in <paramref name="environment"/> removes
+    /// that variable. On dispose, the processes it started that run a program from
+    /// <paramref name="ownedDirectories"/> (the tool's and the app's folders) are killed too.
+    /// </summary>
+    public static ClusterProcess StartProgram(ITestOutputHelper? output, string program, IEnumerable<string> args, string workingDirectory,
+        IReadOnlyDictionary<string, string?> environment, params string[] ownedDirectories)
+    {
+        var startInfo = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        startInfo.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+        return Start(output, startInfo, ownedDirectories);
+    }
 
     private static ClusterProcess Start(ITestOutputHelper? output, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
@@ -76,8 +116,13 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
         {
             startInfo.Environment[name] = value;
         }
+        return Start(output, startInfo, [Path.GetDirectoryName(TestPaths.Primary)!]);
+    }
+
+    private static ClusterProcess Start(ITestOutputHelper? output, ProcessStartInfo startInfo, string[] ownedDirectories)
+    {
         var process = new Process { StartInfo = startInfo };
-        var cluster = new ClusterProcess(process, output);
+        var cluster = new ClusterProcess(process, output, ownedDirectories);
         process.OutputDataReceived += (_, e) => cluster.OnLine(e.Data, "");
         process.ErrorDataReceived += (_, e) => cluster.OnLine(e.Data, "stderr: ");
         process.Start();
@@ -218,10 +263,10 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
     public IReadOnlyList<int> LivePids() =>
         [.. KnownPids().Where(pid => ProcessTable.IsAlive(pid) && IsOurs(pid))];
 
-    private static bool IsOurs(int pid)
+    private bool IsOurs(int pid)
     {
         var commandLine = ProcessTable.CommandLine(pid);
-        return commandLine.Contains(Path.GetDirectoryName(TestPaths.Primary)!, StringComparison.Ordinal);
+        return _ownedDirectories.Any(directory => commandLine.Contains(directory, StringComparison.Ordinal));
     }
 
     /// <summary>Waits until none of the known processes lives; returns those that still do.</summary>

@@ -51,7 +51,7 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
         try
         {
             await using var primary = ClusterProcess.StartPrimary(output,
-                "--workers", "2", "--urls", "http://127.0.0.1:0", "--start-timeout", "20", "--app", app.DllPath);
+                "--workers", "2", "--urls", "http://127.0.0.1:0", "--start-timeout", "20", "--app", app.DllPath, "--cwd", app.Directory);
             var (url, oldPids) = await primary.WaitForReadyAsync();
 
             app.BreakStartup();

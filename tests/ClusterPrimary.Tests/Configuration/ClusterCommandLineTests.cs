@@ -18,12 +18,55 @@ public sealed class ClusterCommandLineTests
     [Fact]
     public void EveryProblem_IsReported_NotJustTheFirst()
     {
-        var parsed = ClusterCommandLine.Parse(["--bogus", "1", "stray", "--workers"]);
+        var parsed = ClusterCommandLine.Parse(["--bogus", "1", "App.dll", "stray", "--workers"]);
 
         Assert.Equal(3, parsed.Errors.Count);
         Assert.Contains(parsed.Errors, e => e.StartsWith("unknown option '--bogus'", StringComparison.Ordinal));
         Assert.Contains(parsed.Errors, e => e.StartsWith("unexpected argument 'stray'", StringComparison.Ordinal));
         Assert.Contains(parsed.Errors, e => e.StartsWith("--workers needs a value", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("App.dll", "--workers", "2")]
+    [InlineData("--workers", "2", "App.dll")]
+    [InlineData("--workers=2", "App.dll")]
+    public void App_IsTakenPositionally_BeforeOrAfterTheOptions(params string[] args)
+    {
+        var parsed = ClusterCommandLine.Parse(args);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("App.dll", parsed.Settings["Cluster:App"]);
+        Assert.Equal("2", parsed.Settings["Cluster:Workers"]);
+        Assert.Empty(parsed.AppArguments);
+    }
+
+    [Fact]
+    public void App_ByOption_StillWorks()
+    {
+        var parsed = ClusterCommandLine.Parse(["--app", "./bin/App", "--", "App.dll"]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("./bin/App", parsed.Settings["Cluster:App"]);
+        Assert.Equal(["App.dll"], parsed.AppArguments);
+    }
+
+    [Fact]
+    public void App_GivenPositionallyAndByOption_IsOneClearError()
+    {
+        var parsed = ClusterCommandLine.Parse(["A.dll", "--app", "B.dll"]);
+
+        var error = Assert.Single(parsed.Errors);
+        Assert.Equal("the app is given twice, as APP 'A.dll' and as --app 'B.dll'; give one", error);
+    }
+
+    [Fact]
+    public void ArgumentsAfterDoubleDash_AreNeverTheApp()
+    {
+        var parsed = ClusterCommandLine.Parse(["--", "App.dll", "--workers", "2"]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.False(parsed.Settings.ContainsKey("Cluster:App"));
+        Assert.Equal(["App.dll", "--workers", "2"], parsed.AppArguments);
     }
 
     [Theory]

@@ -4,18 +4,29 @@ using Microsoft.Extensions.Configuration;
 
 namespace ClusterHost.Primary.Tests.Configuration;
 
-public sealed class ClusterHostOptionsValidatorTests
+public sealed class ClusterHostOptionsValidatorTests : IDisposable
 {
     private static readonly string ExistingApp = typeof(ClusterHostOptionsValidatorTests).Assembly.Location;
 
-    private static (ClusterHostConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
+    // The default state directory of these tests: never the real one under HOME.
+    private readonly string _defaultStateDirectory = Path.Combine(Path.GetTempPath(), $"clusterhost-state-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_defaultStateDirectory))
+        {
+            Directory.Delete(_defaultStateDirectory, recursive: true);
+        }
+    }
+
+    private (ClusterHostConfig? Config, List<string> Errors) Load(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Cluster:{s.Key}", (string?)s.Value)))
             .Build();
         var errors = new List<string>();
         var options = ClusterHostOptionsBinder.Bind(configuration, errors);
-        return (ClusterHostOptionsValidator.Validate(options, [], errors), errors);
+        return (ClusterHostOptionsValidator.Validate(options, [], errors, () => _defaultStateDirectory), errors);
     }
 
     [Fact]
@@ -43,7 +54,12 @@ public sealed class ClusterHostOptionsValidatorTests
     [InlineData("StartTimeout", "0", "--start-timeout must be from 1 to 3600 seconds (got 0)")]
     [InlineData("MaxRestarts", "-1", "--max-restarts must be from 0 to 1000 (got -1)")]
     [InlineData("App", "/no/such/App.dll", "--app file '/no/such/App.dll' does not exist")]
-    [InlineData("App", "/etc/hostname", "--app must name the app's .dll (got '/etc/hostname')")]
+    [InlineData("App", "/etc/passwd", "--app must name the app's .dll or its apphost executable (got '/etc/passwd'")]
+    [InlineData("App", "/etc", "--app '/etc' is a directory")]
+    [InlineData("Cwd", "/no/such/dir", "--cwd directory '/no/such/dir' does not exist")]
+    [InlineData("Cwd", "/etc/hostname", "--cwd '/etc/hostname' is a file, not a directory")]
+    [InlineData("StateDir", "/etc/hostname", "--state-dir '/etc/hostname' is a file, not a directory")]
+    [InlineData("StateDir", "/proc/clusterhost", "--state-dir '/proc/clusterhost' cannot be")]
     [InlineData("Colour", "blue", "unknown setting 'Cluster:Colour'")]
     public void InvalidSetting_IsReportedByName(string key, string value, string expected)
     {
@@ -59,5 +75,105 @@ public sealed class ClusterHostOptionsValidatorTests
         var (_, errors) = Load(("Workers", "0"), ("Urls", "ftp://x"), ("StartTimeout", "0"), ("App", ExistingApp));
 
         Assert.Equal(3, errors.Count);
+    }
+
+    [Fact]
+    public void WorkingDirectory_DefaultsToTheLaunchDirectory_ForAnAppTheUserNames()
+    {
+        var (config, errors) = Load(("App", ExistingApp));
+
+        Assert.Empty(errors);
+        Assert.Equal(Directory.GetCurrentDirectory(), config!.WorkingDirectory);
+        Assert.Equal(Directory.GetCurrentDirectory(), ClusterHostOptionsValidator.DefaultWorkingDirectory(ExistingApp));
+    }
+
+    [Fact]
+    public void WorkingDirectory_DefaultsToTheSampleFolder_ForTheBuiltInSample() =>
+        Assert.Equal(Path.GetDirectoryName(ClusterHostOptionsValidator.DefaultAppPath),
+            ClusterHostOptionsValidator.DefaultWorkingDirectory(ClusterHostOptionsValidator.DefaultAppPath));
+
+    [Fact]
+    public void WorkingDirectory_Relative_ResolvesAgainstTheLaunchDirectory()
+    {
+        var (config, errors) = Load(("App", ExistingApp), ("Cwd", "."));
+
+        Assert.Empty(errors);
+        Assert.Equal(Directory.GetCurrentDirectory(), config!.WorkingDirectory);
+    }
+
+    [Fact]
+    public void App_MayBeAnApphostExecutable()
+    {
+        var apphost = Path.Combine(_defaultStateDirectory, "App");
+        Directory.CreateDirectory(_defaultStateDirectory);
+        File.WriteAllBytes(apphost, [0x7f, (byte)'E', (byte)'L', (byte)'F']);
+        File.SetUnixFileMode(apphost, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var (config, errors) = Load(("App", apphost));
+
+        Assert.Empty(errors);
+        Assert.Equal(apphost, config!.AppPath);
+    }
+
+    [Fact]
+    public void StateDirectory_Default_IsCreatedPrivate_WithTheAppsKeyDirectory()
+    {
+        var (config, errors) = Load(("App", ExistingApp));
+
+        Assert.Empty(errors);
+        Assert.Equal(_defaultStateDirectory, config!.StateDirectory);
+        Assert.Equal(Path.Combine(_defaultStateDirectory, "keys", "ClusterPrimary.Tests"), config.KeyDirectory);
+        Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(_defaultStateDirectory));
+        Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(Path.GetDirectoryName(config.KeyDirectory)!));
+        Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(config.KeyDirectory!));
+    }
+
+    [Fact]
+    public void KeyDirectory_HoldsOneActiveKey_BeforeAnyWorkerStarts_EvenAfterManyStarts()
+    {
+        var (config, _) = Load(("App", ExistingApp));
+        var (again, errors) = Load(("App", ExistingApp));
+
+        Assert.Empty(errors);
+        Assert.Equal(config!.KeyDirectory, again!.KeyDirectory);
+        Assert.Single(Directory.GetFiles(config.KeyDirectory!, "key-*.xml"));
+    }
+
+    [Fact]
+    public void StateDirectory_DefaultThatExistsOpen_IsMadePrivate()
+    {
+        Directory.CreateDirectory(_defaultStateDirectory);
+        File.SetUnixFileMode(_defaultStateDirectory, (UnixFileMode)0x1ff);
+
+        var (_, errors) = Load(("App", ExistingApp));
+
+        Assert.Empty(errors);
+        Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(_defaultStateDirectory));
+    }
+
+    [Fact]
+    public void StateDirectory_GivenAndExisting_KeepsItsMode_ButTheKeyDirectoryIsPrivate()
+    {
+        var given = Path.Combine(_defaultStateDirectory, "given");
+        Directory.CreateDirectory(given);
+        const UnixFileMode open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(given, open);
+
+        var (config, errors) = Load(("App", ExistingApp), ("StateDir", given));
+
+        Assert.Empty(errors);
+        Assert.Equal(given, config!.StateDirectory);
+        Assert.Equal(open, File.GetUnixFileMode(given));
+        Assert.Equal(StateDirectory.PrivateMode, File.GetUnixFileMode(config.KeyDirectory!));
+    }
+
+    [Fact]
+    public void StateDirectory_IsNotCreated_WhenAnotherSettingIsInvalid()
+    {
+        var (config, _) = Load(("App", ExistingApp), ("Workers", "0"));
+
+        Assert.Null(config);
+        Assert.False(Directory.Exists(_defaultStateDirectory));
     }
 }
