@@ -220,7 +220,7 @@ internal sealed partial class LocalCluster : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"ClusterHost ready: (?<url>http://[^,;\s]+).*\(mode (?<mode>[^,]+), \d+ workers, pids (?<pids>[\d, ]+)\)")]
+    [GeneratedRegex(@"ClusterHost ready: (?<url>http://[^,;\s]+).*\(mode (?<mode>[^,]+), \d+ workers?, .*pids (?<pids>[\d, ]+)\)")]
     private static partial Regex ReadyPattern();
 
     [GeneratedRegex(@"\bpid (\d+)")]

@@ -14,8 +14,8 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Worker {WorkerId} (pid {Pid}) ready in {StartupMs} ms", EventName = "WorkerReady")]
     public static partial void WorkerReady(ILogger logger, int workerId, int pid, long startupMs);
 
-    [LoggerMessage(3, LogLevel.Information, "ClusterHost ready: {Urls} (mode {Mode}, {WorkerCount} workers, pids {Pids})", EventName = "ClusterReady")]
-    public static partial void ClusterReady(ILogger logger, string urls, string mode, int workerCount, string pids);
+    [LoggerMessage(3, LogLevel.Information, "ClusterHost ready: {Urls} (mode {Mode}, {Workers}, cwd {WorkingDirectory}, pids {Pids})", EventName = "ClusterReady")]
+    public static partial void ClusterReady(ILogger logger, string urls, string mode, string workers, string workingDirectory, string pids);
 
     [LoggerMessage(4, LogLevel.Warning, "Worker {WorkerId} (pid {Pid}) exited with {Exit} after {Uptime} ({Reason})", EventName = "WorkerExited")]
     public static partial void WorkerExited(ILogger logger, int workerId, int pid, string exit, TimeSpan uptime, string reason);

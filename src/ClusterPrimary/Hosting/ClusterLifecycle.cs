@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Metrics;
@@ -91,7 +92,8 @@ internal sealed class ClusterLifecycle(
         }
         current = slots.Current;
         var pids = string.Join(", ", current.Select(s => s.Current?.Pid ?? 0));
-        Log.ClusterReady(logger, string.Join(", ", front.Urls), EnumNames<BalancingMode>.ToName(front.Mode), current.Count, pids);
+        var workers = current.Count == 1 ? "1 worker" : string.Create(CultureInfo.InvariantCulture, $"{current.Count} workers");
+        Log.ClusterReady(logger, string.Join(", ", front.Urls), EnumNames<BalancingMode>.ToName(front.Mode), workers, config.WorkingDirectory, pids);
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)

@@ -101,10 +101,14 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
 
     public void WorkerLeaving(WorkerInstance instance)
     {
-        if (_rotation.Leaving(instance) is { } removed)
+        if (_rotation.Leaving(instance, out var wasInRotation) is { } removed)
         {
             Workers.Release(removed);
-            Log.DestinationRemoved(_logger, removed.WorkerId, removed.DestinationId);
+            if (wasInRotation)
+            {
+                // A launch that never became ready never joined: nothing to say.
+                Log.DestinationRemoved(_logger, removed.WorkerId, removed.DestinationId);
+            }
         }
     }
 

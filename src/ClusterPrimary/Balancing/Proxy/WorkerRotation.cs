@@ -74,13 +74,14 @@ internal sealed class WorkerRotation
 
     /// <summary>
     /// Takes the launch out of rotation, or forgets it if it never became ready. Returns it, or
-    /// null if it was unknown (already left).
+    /// null if it was unknown (already left); <paramref name="wasInRotation"/> tells which.
     /// </summary>
-    public WorkerDestination? Leaving(WorkerInstance instance)
+    public WorkerDestination? Leaving(WorkerInstance instance, out bool wasInRotation)
     {
         lock (_gate)
         {
-            if (_inRotation.Remove(instance, out var destination))
+            wasInRotation = _inRotation.Remove(instance, out var destination);
+            if (wasInRotation)
             {
                 Publish();
                 return destination;

@@ -34,12 +34,26 @@ public sealed class WorkerRotationTests
         rotation.Ready(new WorkerInstance(1, 1));
         var before = rotation.Config.GetConfig();
 
-        Assert.Equal("w0-1", rotation.Leaving(new WorkerInstance(0, 1))!.DestinationId);
+        Assert.Equal("w0-1", rotation.Leaving(new WorkerInstance(0, 1), out var wasInRotation)!.DestinationId);
+        Assert.True(wasInRotation);
 
         Assert.True(before.ChangeToken.HasChanged);
         Assert.Equal(["w1-1"], Destinations(rotation));
         Assert.Equal("LeastRequests", Assert.Single(rotation.Config.GetConfig().Clusters).LoadBalancingPolicy);
-        Assert.Null(rotation.Leaving(new WorkerInstance(0, 1)));
+        Assert.Null(rotation.Leaving(new WorkerInstance(0, 1), out _));
+    }
+
+    [Fact]
+    public void LeavingWorker_ThatNeverBecameReady_IsForgotten_AndWasNotInRotation()
+    {
+        var rotation = new WorkerRotation(ProxyBalancePolicy.RoundRobin);
+        rotation.Launched(Launch(0, 1));
+
+        Assert.Equal("w0-1", rotation.Leaving(new WorkerInstance(0, 1), out var wasInRotation)!.DestinationId);
+
+        Assert.False(wasInRotation);
+        Assert.Empty(Destinations(rotation));
+        Assert.Null(rotation.Leaving(new WorkerInstance(0, 1), out _));
     }
 
     [Fact]
@@ -48,7 +62,7 @@ public sealed class WorkerRotationTests
         var rotation = new WorkerRotation(ProxyBalancePolicy.RoundRobin);
         rotation.Launched(Launch(0, 1));
         rotation.Ready(new WorkerInstance(0, 1));
-        rotation.Leaving(new WorkerInstance(0, 1));
+        rotation.Leaving(new WorkerInstance(0, 1), out _);
 
         rotation.Launched(Launch(0, 2));
         Assert.Empty(Destinations(rotation));
@@ -68,7 +82,7 @@ public sealed class WorkerRotationTests
         rotation.Launched(Launch(0, 2));
         rotation.Ready(new WorkerInstance(0, 2));
         Assert.Equal(["w0-1", "w0-2"], Destinations(rotation));
-        rotation.Leaving(new WorkerInstance(0, 1));
+        rotation.Leaving(new WorkerInstance(0, 1), out _);
 
         Assert.Equal(["w0-2"], Destinations(rotation));
     }
@@ -84,7 +98,7 @@ public sealed class WorkerRotationTests
 
         Assert.Equal(["w0-1"], superseded.Select(d => d.DestinationId));
         Assert.Null(rotation.Ready(new WorkerInstance(0, 1)));
-        Assert.Equal("w1-1", rotation.Leaving(new WorkerInstance(1, 1))!.DestinationId);
+        Assert.Equal("w1-1", rotation.Leaving(new WorkerInstance(1, 1), out _)!.DestinationId);
         Assert.Null(rotation.Ready(new WorkerInstance(1, 1)));
         Assert.Empty(Destinations(rotation));
     }
