@@ -2,13 +2,14 @@ using ClusterHost.FunctionalTests.Infrastructure;
 
 namespace ClusterHost.FunctionalTests.Metrics;
 
-/// <summary>Files of the repository the tests check: the README and the deploy configuration.</summary>
+/// <summary>Files of the repository the tests check: the metrics reference and the deploy configuration.</summary>
 internal static class RepoPaths
 {
     /// <summary>The folder holding ClusterHost.sln, found upwards from the built primary.</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string Readme => Path.Combine(Root, "README.md");
+    /// <summary>docs/metrics.md: a row for every metric family, with its type.</summary>
+    public static string MetricsReference => Path.Combine(Root, "docs", "metrics.md");
 
     public static string PrometheusConfig => Path.Combine(Root, "deploy", "prometheus", "prometheus.yml");
 
