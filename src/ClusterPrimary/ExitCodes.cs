@@ -6,7 +6,11 @@ internal static class ExitCodes
     /// <summary>Stopped on request (SIGTERM, SIGINT) after draining.</summary>
     public const int Success = 0;
 
-    /// <summary>Could not serve: a public port is in use, or a worker reported it cannot bind.</summary>
+    /// <summary>
+    /// Could not serve: a public or metrics port is in use or cannot be bound, the proxy front
+    /// could not start, a worker reported it cannot bind, a worker reported a fatal error, or one of
+    /// the primary's own supervision loops died.
+    /// </summary>
     public const int Failure = 1;
 
     /// <summary>Invalid command line or configuration; nothing was started.</summary>

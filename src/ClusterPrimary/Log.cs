@@ -29,7 +29,7 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Critical, "Every worker slot is crash-looping; stopping with exit code {ExitCode}", EventName = "AllSlotsGaveUp")]
     public static partial void AllSlotsGaveUp(ILogger logger, int exitCode);
 
-    [LoggerMessage(8, LogLevel.Error, "Worker {WorkerId} (pid {Pid}) was not ready within {Timeout}; killing it (does the app call UseClusterWorker()?)", EventName = "WorkerNotReady")]
+    [LoggerMessage(8, LogLevel.Error, "Worker {WorkerId} (pid {Pid}) was not ready within {Timeout} (Kestrel never listened); killing it, and counting it as a failed start", EventName = "WorkerNotReady")]
     public static partial void WorkerNotReady(ILogger logger, int workerId, int pid, TimeSpan timeout);
 
     [LoggerMessage(9, LogLevel.Critical, "Worker {WorkerId} (pid {Pid}) cannot serve: {Reason}; stopping the cluster", EventName = "WorkerFatal")]

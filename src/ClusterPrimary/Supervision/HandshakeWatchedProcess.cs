@@ -55,7 +55,7 @@ internal sealed class HandshakeWatchedProcess(WorkerProcess inner, WorkerHandsha
 
     internal void OnBoundPassed()
     {
-        if (inner.Exited.IsCompleted || Connected || !watch.TryFail(this, out var verdict))
+        if (inner.Exited.IsCompleted || Connected || watch.InjectionProven || !watch.TryFail(this, out var verdict))
         {
             return;
         }

@@ -14,6 +14,7 @@ namespace ClusterHost.Primary.Supervision;
 internal sealed class WorkerHandshakeWatch(ClusterHostConfig config, ClusterOutcome outcome, TimeProvider time)
 {
     private string? _verdict;
+    private bool _proven;
 
     /// <summary>How long a worker may take to connect: 10 s, or <c>--start-timeout</c> if shorter.</summary>
     public TimeSpan Bound => config.StartTimeout < ControlServer.HelloTimeout ? config.StartTimeout : ControlServer.HelloTimeout;
@@ -21,9 +22,23 @@ internal sealed class WorkerHandshakeWatch(ClusterHostConfig config, ClusterOutc
     /// <summary>Set once a worker failed to connect; workers that never connected are then killed rather than drained.</summary>
     public bool InjectionFailed => Volatile.Read(ref _verdict) is not null;
 
-    /// <summary>Watches <paramref name="process"/> until it connects or exits.</summary>
+    /// <summary>Set once any worker became ready: the injection works for this app.</summary>
+    public bool InjectionProven => Volatile.Read(ref _proven);
+
+    /// <summary>
+    /// Watches <paramref name="process"/> until it connects or exits, until the injection is
+    /// proven. After that a worker that does not connect (a restart on a loaded machine, a reload
+    /// to a broken build) is an ordinary failed start, left to <c>--start-timeout</c> and the
+    /// restart policy, never a reason to stop a cluster that serves.
+    /// </summary>
     public IWorkerProcess Watch(WorkerProcess process)
     {
+        if (InjectionProven)
+        {
+            return process;
+        }
+        process.Ready.ContinueWith(_ => Volatile.Write(ref _proven, true), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var watched = new HandshakeWatchedProcess(process, this);
         var timer = time.CreateTimer(_ => watched.OnBoundPassed(), null, Bound, Timeout.InfiniteTimeSpan);
         process.Exited.ContinueWith(_ => timer.Dispose(), TaskScheduler.Default);

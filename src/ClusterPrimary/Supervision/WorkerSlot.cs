@@ -433,6 +433,8 @@ internal sealed class WorkerSlot
                     continue; // replaced: follow its successor
                 }
                 replacement = _replacement!;
+                // Its exit is a crash, whatever the replacement was for: counted once, here.
+                process.EndedBecause ??= WorkerExitReason.Crash;
             }
             // It died while its successor was starting: the successor decides.
             Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(CurrentStartedAt), "crash during replacement");
@@ -520,12 +522,21 @@ internal sealed class WorkerSlot
             await DrainAsync(successor, _config.ShutdownTimeout).ConfigureAwait(false);
             return false;
         }
-        old.EndedBecause = reason;
-        _front.WorkerLeaving(old.Instance);
-        await DrainAsync(old, _config.ShutdownTimeout).ConfigureAwait(false);
+        bool countAsReason;
         lock (_gate)
         {
-            CountExit(reason);
+            // Unless it crashed meanwhile and FollowUntilUnexpectedExitAsync counts that crash.
+            countAsReason = old.EndedBecause is null;
+            old.EndedBecause ??= reason;
+        }
+        _front.WorkerLeaving(old.Instance);
+        await DrainAsync(old, _config.ShutdownTimeout).ConfigureAwait(false);
+        if (countAsReason)
+        {
+            lock (_gate)
+            {
+                CountExit(reason);
+            }
         }
         return true;
     }

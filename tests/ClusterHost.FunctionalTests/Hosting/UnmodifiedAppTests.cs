@@ -61,8 +61,10 @@ public sealed partial class UnmodifiedAppTests(ITestOutputHelper output)
     public async Task AppsOwnUrlsAndKestrelEndpoints_AreOverriddenWithOneWarning(string mode)
     {
         // tests/Apps/OwnAddressesApp/appsettings.json: urls http://127.0.0.1:47251, Kestrel:Endpoints Http http://127.0.0.1:47252.
+        // Run in the app's folder, as `dotnet App.dll` there would, so the app reads that file.
+        var app = TestApps.Dll("OwnAddressesApp");
         await using var primary = ClusterProcess.StartPrimary(output,
-            "--app", TestApps.Dll("OwnAddressesApp"), "--workers", "2", "--mode", mode, "--urls", "http://127.0.0.1:0");
+            "--app", app, "--cwd", Path.GetDirectoryName(app)!, "--workers", "2", "--mode", mode, "--urls", "http://127.0.0.1:0");
         var (url, pids) = await primary.WaitForReadyAsync();
 
         Assert.Equal(pids.Order(), await AnsweringPidsAsync(url, pids.Length));
