@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ClusterHost.Worker;
 using SampleApp.Faults;
 
 namespace SampleApp;
@@ -26,9 +25,9 @@ internal static class FaultEndpoints
     /// <summary>Upper bound of what <c>/leak</c> keeps in all, per process.</summary>
     public const int MaxLeakTotalMb = 4096;
 
-    public static void MapFaultEndpoints(this IEndpointRouteBuilder endpoints, ClusterWorkerInfo worker)
+    public static void MapFaultEndpoints(this IEndpointRouteBuilder endpoints, int workerId)
     {
-        WorkerAnswer Answer(HttpContext context) => new(worker.WorkerId, Environment.ProcessId, context.Connection.Id);
+        WorkerAnswer Answer(HttpContext context) => new(workerId, Environment.ProcessId, context.Connection.Id);
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("SampleApp.Faults");
 
         // An asynchronous wait: a slow request that holds no thread (a slow database call, say).
@@ -73,7 +72,7 @@ internal static class FaultEndpoints
         // An abnormal death: SIGABRT with a message and stack on stderr; no response, no cleanup.
         endpoints.MapGet("/crash", () =>
         {
-            Environment.FailFast($"SampleApp: /crash requested; worker {worker.WorkerId} (pid {Environment.ProcessId}) dies on purpose.");
+            Environment.FailFast($"SampleApp: /crash requested; worker {workerId} (pid {Environment.ProcessId}) dies on purpose.");
         });
 
         endpoints.MapGet("/leak", (string? mb) =>
@@ -85,7 +84,7 @@ internal static class FaultEndpoints
             if (MemoryLeak.TryLeak(megabytes, MaxLeakTotalMb) is { } total)
             {
                 Log.Leaked(logger, megabytes, total);
-                return Results.Ok(new LeakAnswer(worker.WorkerId, Environment.ProcessId, total));
+                return Results.Ok(new LeakAnswer(workerId, Environment.ProcessId, total));
             }
             return FaultQuery.BadRequest($"mb={megabytes} would keep more than {MaxLeakTotalMb} MB in all (this process keeps {MemoryLeak.KeptMegabytes} MB)");
         });

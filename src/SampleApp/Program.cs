@@ -1,15 +1,15 @@
-using ClusterHost.Worker;
 using SampleApp;
 
+// An ordinary ASP.NET Core app: it never references ClusterHost. Under the primary, the worker
+// behaviour is injected (startup hook + hosting startup) while this builder is created.
 var builder = WebApplication.CreateBuilder(args);
-builder.UseClusterWorker();
 builder.Services.AddOptions<SampleAppOptions>()
     .Bind(builder.Configuration.GetSection(SampleAppOptions.SectionName))
     .ValidateOnStart();
 var faults = builder.Configuration.GetSection(SampleAppOptions.SectionName).Get<SampleAppOptions>() ?? new SampleAppOptions();
 if (faults.EnableFaults && faults.HangAtStartup)
 {
-    // Registered after UseClusterWorker(): the worker reaches the primary, then never listens.
+    // Registered after the injected worker behaviour: the worker reaches the primary, then never listens.
     builder.Services.AddHostedService<SampleApp.Faults.StartupHang>();
 }
 
@@ -21,13 +21,13 @@ if (options.EnableFaults && options.FailAtStartup)
     throw new InvalidOperationException("SampleApp:FailAtStartup is set; failing at startup on purpose.");
 }
 
-var worker = app.Services.GetRequiredService<ClusterWorkerInfo>();
+var workerId = ClusterSlot.WorkerId;
 app.UseWebSockets();
-app.MapGet("/", (HttpContext context) => new WorkerAnswer(worker.WorkerId, Environment.ProcessId, context.Connection.Id));
-app.MapProxyDemoEndpoints(worker);
+app.MapGet("/", (HttpContext context) => new WorkerAnswer(workerId, Environment.ProcessId, context.Connection.Id));
+app.MapProxyDemoEndpoints(workerId);
 if (options.EnableFaults)
 {
-    app.MapFaultEndpoints(worker);
+    app.MapFaultEndpoints(workerId);
 }
 
 app.Run();

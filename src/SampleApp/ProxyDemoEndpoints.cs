@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using ClusterHost.Worker;
 
 namespace SampleApp;
 
@@ -10,7 +9,7 @@ namespace SampleApp;
 /// </summary>
 internal static class ProxyDemoEndpoints
 {
-    public static void MapProxyDemoEndpoints(this IEndpointRouteBuilder endpoints, ClusterWorkerInfo worker)
+    public static void MapProxyDemoEndpoints(this IEndpointRouteBuilder endpoints, int workerId)
     {
         // Echoes every message back until the client closes. Needs app.UseWebSockets().
         endpoints.Map("/ws", async (HttpContext context) =>
@@ -37,12 +36,12 @@ internal static class ProxyDemoEndpoints
                 hash.AppendData(buffer, 0, read);
                 total += read;
             }
-            return Results.Ok(new UploadAnswer(worker.WorkerId, Environment.ProcessId, total, Convert.ToHexStringLower(hash.GetHashAndReset())));
+            return Results.Ok(new UploadAnswer(workerId, Environment.ProcessId, total, Convert.ToHexStringLower(hash.GetHashAndReset())));
         });
 
         // The request as the app sees it: client address, scheme and host after forwarding.
         endpoints.MapGet("/request", (HttpContext context) => new RequestEcho(
-            worker.WorkerId,
+            workerId,
             Environment.ProcessId,
             context.Connection.RemoteIpAddress?.ToString(),
             context.Request.Scheme,

@@ -435,6 +435,7 @@ internal sealed class WorkerSlot
                 replacement = _replacement!;
                 // Its exit is a crash, whatever the replacement was for: counted once, here.
                 process.EndedBecause ??= WorkerExitReason.Crash;
+                NotifyChanged();
             }
             // It died while its successor was starting: the successor decides.
             Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(CurrentStartedAt), "crash during replacement");

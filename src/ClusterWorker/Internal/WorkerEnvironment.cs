@@ -20,8 +20,9 @@ internal sealed record WorkerEnvironment
     public string? KeyDirectory { get; init; }
 
     /// <summary>
-    /// Reads the worker variables, then removes them from the process environment. Null when
-    /// the process was not started by a primary.
+    /// Reads the worker variables, then removes them from the process environment, all but
+    /// <see cref="WorkerEnvironmentVariables.KeptForTheApp"/>. Null when the process was not
+    /// started by a primary.
     /// </summary>
     /// <exception cref="InvalidOperationException">A variable is missing or malformed.</exception>
     public static WorkerEnvironment? ReadAndClear(Func<string, string?> get, Action<string, string?> set)
@@ -31,7 +32,7 @@ internal sealed record WorkerEnvironment
             return null;
         }
         var values = WorkerEnvironmentVariables.All.ToDictionary(name => name, get);
-        foreach (var name in WorkerEnvironmentVariables.All)
+        foreach (var name in WorkerEnvironmentVariables.All.Except(WorkerEnvironmentVariables.KeptForTheApp))
         {
             set(name, null);
         }

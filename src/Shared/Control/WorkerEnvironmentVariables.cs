@@ -3,7 +3,8 @@ namespace ClusterHost.Control;
 /// <summary>
 /// The environment variables through which the primary tells a worker process who it is and
 /// where to listen. The worker removes them from its environment once read, so processes the
-/// app starts do not take themselves for workers.
+/// app starts do not take themselves for workers; all but <see cref="KeptForTheApp"/>, which any
+/// app may read (as a Node app reads PM2's <c>NODE_APP_INSTANCE</c>).
 /// </summary>
 internal static class WorkerEnvironmentVariables
 {
@@ -35,4 +36,7 @@ internal static class WorkerEnvironmentVariables
     public const string KeyDirectory = "CLUSTERHOST_KEY_DIRECTORY";
 
     public static readonly string[] All = [Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory];
+
+    /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>
+    public static readonly string[] KeptForTheApp = [WorkerId, WorkerCount];
 }

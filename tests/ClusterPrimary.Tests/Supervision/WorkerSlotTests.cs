@@ -418,14 +418,13 @@ public sealed class WorkerSlotTests
         await WaitForLaunchesAsync(slot, 2);
 
         old.Exit(139);
-        // Not a change of the slot's state: wait (bounded) for the slot to have seen the exit.
-        Assert.True(SpinWait.SpinUntil(() => old.EndedBecause == WorkerExitReason.Crash, WorkerSlotWaits.Bound), "the old worker's exit was not seen as a crash");
+        await slot.WaitUntilAsync(() => old.EndedBecause == WorkerExitReason.Crash, "the old worker's exit seen as a crash");
         _launcher.Launches[1].Process.BecomeReady();
 
         Assert.True(await replace.WaitAsync(WorkerSlotWaits.Bound));
         Assert.Same(_launcher.Launches[1].Process, slot.Current);
         // The crash is counted by the run loop once it sees the replacement done.
-        Assert.True(SpinWait.SpinUntil(() => slot.Exits.ContainsKey(WorkerExitReason.Crash), WorkerSlotWaits.Bound), "the crash was not counted");
+        await slot.WaitUntilAsync(() => slot.Exits.ContainsKey(WorkerExitReason.Crash), "the crash counted");
         Assert.Equal(1, slot.Exits[WorkerExitReason.Crash]);
         Assert.DoesNotContain(WorkerExitReason.Reload, slot.Exits.Keys);
         await StopAsync(slot);

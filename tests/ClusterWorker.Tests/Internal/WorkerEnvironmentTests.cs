@@ -29,7 +29,7 @@ public sealed class WorkerEnvironmentTests
     }
 
     [Fact]
-    public void UnderAPrimary_VariablesAreParsed_ThenRemovedFromTheEnvironment()
+    public void UnderAPrimary_VariablesAreParsed_ThenRemovedFromTheEnvironment_ButTheWorkerIdAndCount()
     {
         var values = Valid();
 
@@ -40,7 +40,9 @@ public sealed class WorkerEnvironmentTests
         Assert.Equal(2, environment.WorkerCount);
         Assert.Equal(TimeSpan.FromSeconds(30), environment.ShutdownTimeout);
         Assert.Equal([IPEndPoint.Parse("127.0.0.1:8080"), IPEndPoint.Parse("[::1]:8080")], environment.Endpoints);
-        Assert.All(WorkerEnvironmentVariables.All, name => Assert.Null(values[name]));
+        Assert.All(WorkerEnvironmentVariables.All.Except(WorkerEnvironmentVariables.KeptForTheApp), name => Assert.Null(values[name]));
+        Assert.Equal("1", values[WorkerEnvironmentVariables.WorkerId]);
+        Assert.Equal("2", values[WorkerEnvironmentVariables.WorkerCount]);
     }
     [Theory]
     [InlineData(WorkerListenModes.Tcp, "127.0.0.1:40000", true)]
