@@ -19,7 +19,7 @@ public sealed class ToolInstallTests(InstalledTool tool, ITestOutputHelper outpu
         Assert.Equal(File.ReadAllBytes(TestPaths.Primary), File.ReadAllBytes(Path.Combine(files, "ClusterPrimary.dll")));
         foreach (var file in new[]
         {
-            "sample/SampleApp.dll", "sample/appsettings.json", "sample/ClusterHost.Worker.dll",
+            "sample/SampleApp.dll", "sample/appsettings.json",
             "worker/ClusterHost.Worker.StartupHook.dll", "worker/net8.0/ClusterHost.Worker.dll", "worker/net10.0/ClusterHost.Worker.dll",
         })
         {
