@@ -13,27 +13,22 @@ public sealed partial class UnmodifiedAppTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("proxy")]
-    public async Task MinimalApi_IsServedByBothWorkers_AndSigtermExitsZeroLeavingNothing(string mode)
-    {
-        await using var primary = ClusterProcess.StartPrimary(output,
-            "--app", TestApps.Dll("MinimalApi"), "--workers", "2", "--mode", mode, "--urls", "http://127.0.0.1:0");
-        var (url, pids) = await primary.WaitForReadyAsync();
-
-        Assert.Equal(pids.Order(), await AnsweringPidsAsync(url, pids.Length));
-
-        primary.Signal(Signals.SIGTERM);
-        Assert.Equal(0, await primary.WaitForExitAsync());
-        Assert.Empty(await WaitForExitOfAsync(pids));
-    }
+    public Task MinimalApi_IsServedByBothWorkers_AndSigtermExitsZeroLeavingNothing(string mode) =>
+        ServedByBothWorkersThenStoppedAsync(TestApps.Dll("MinimalApi"), "--mode", mode);
 
     [Fact]
-    public async Task AppHostExecutable_IsServedUnmodified()
+    public Task AppHostExecutable_IsServedUnmodified() =>
+        ServedByBothWorkersThenStoppedAsync(TestApps.AppHost("MinimalApi"));
+
+    /// <summary>Both workers answer <c>/pid</c>; SIGTERM then exits 0 and leaves no worker.</summary>
+    private async Task ServedByBothWorkersThenStoppedAsync(string app, params string[] options)
     {
         await using var primary = ClusterProcess.StartPrimary(output,
-            "--app", TestApps.AppHost("MinimalApi"), "--workers", "2", "--urls", "http://127.0.0.1:0");
+            ["--app", app, "--workers", "2", "--urls", "http://127.0.0.1:0", .. options]);
         var (url, pids) = await primary.WaitForReadyAsync();
 
         Assert.Equal(pids.Order(), await AnsweringPidsAsync(url, pids.Length));
+
         primary.Signal(Signals.SIGTERM);
         Assert.Equal(0, await primary.WaitForExitAsync());
         Assert.Empty(await WaitForExitOfAsync(pids));
