@@ -1,5 +1,4 @@
 using System.Reflection.PortableExecutable;
-using System.Text.Json;
 
 namespace ClusterHost.Primary.Supervision;
 
@@ -56,12 +55,12 @@ internal static class AppInspector
             return $"{Path.GetFileName(dll)} has no {Path.GetFileName(runtimeConfigPath)} beside it, so it is not a runnable app "
                 + "(a class library, or copied without it); give the app's build or publish output";
         }
-        if (RuntimeConfig.Read(runtimeConfigPath) is not { } config)
+        if (AppRuntimeConfig.Read(runtimeConfigPath) is not { } config)
         {
             return $"{Path.GetFileName(runtimeConfigPath)} cannot be read as JSON; rebuild the app";
         }
 
-        if (config.FrameworkMajor(RuntimeConfig.NetCoreFramework) is { } major && major < MinimumRuntimeMajor)
+        if (config.FrameworkMajor(AppRuntimeConfig.NetCoreFramework) is { } major && major < MinimumRuntimeMajor)
         {
             return $"{name} targets .NET {major}; ClusterHost hosts apps built for .NET {MinimumRuntimeMajor} or later; retarget the app";
         }
@@ -127,86 +126,6 @@ internal static class AppInspector
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException)
         {
             return FileKind.Other;
-        }
-    }
-
-    /// <summary>What the checks need from <c>App.runtimeconfig.json</c>.</summary>
-    private sealed class RuntimeConfig
-    {
-        public const string NetCoreFramework = "Microsoft.NETCore.App";
-
-        private readonly Dictionary<string, string> _frameworks = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, JsonElement> _properties = new(StringComparer.Ordinal);
-
-        /// <summary>Self-contained: the SDK writes <c>includedFrameworks</c> instead of <c>framework(s)</c>.</summary>
-        public bool IsSelfContained { get; private set; }
-
-        public bool UsesFramework(string name) => _frameworks.ContainsKey(name);
-
-        public int? FrameworkMajor(string name) =>
-            _frameworks.TryGetValue(name, out var version) && Version.TryParse(version.Split('-')[0], out var parsed) ? parsed.Major : null;
-
-        public bool? Switch(string name) =>
-            _properties.TryGetValue(name, out var value) ? value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
-                _ => null,
-            } : null;
-
-        public static RuntimeConfig? Read(string path)
-        {
-            try
-            {
-                using var stream = File.OpenRead(path);
-                using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-                var config = new RuntimeConfig();
-                if (document.RootElement.ValueKind != JsonValueKind.Object
-                    || !document.RootElement.TryGetProperty("runtimeOptions", out var options)
-                    || options.ValueKind != JsonValueKind.Object)
-                {
-                    return config;
-                }
-                if (options.TryGetProperty("framework", out var framework))
-                {
-                    config.AddFramework(framework);
-                }
-                foreach (var listName in new[] { "frameworks", "includedFrameworks" })
-                {
-                    if (options.TryGetProperty(listName, out var list) && list.ValueKind == JsonValueKind.Array)
-                    {
-                        config.IsSelfContained |= listName == "includedFrameworks";
-                        foreach (var item in list.EnumerateArray())
-                        {
-                            config.AddFramework(item);
-                        }
-                    }
-                }
-                if (options.TryGetProperty("configProperties", out var properties) && properties.ValueKind == JsonValueKind.Object)
-                {
-                    foreach (var property in properties.EnumerateObject())
-                    {
-                        config._properties[property.Name] = property.Value.Clone();
-                    }
-                }
-                return config;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-            {
-                return null;
-            }
-        }
-
-        private void AddFramework(JsonElement framework)
-        {
-            if (framework.ValueKind == JsonValueKind.Object
-                && framework.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
-            {
-                _frameworks[name.GetString()!] = framework.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String
-                    ? version.GetString()!
-                    : string.Empty;
-            }
         }
     }
 }

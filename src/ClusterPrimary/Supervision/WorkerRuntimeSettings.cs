@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace ClusterHost.Primary.Supervision;
 
@@ -30,18 +29,16 @@ internal static class WorkerRuntimeSettings
     /// </summary>
     public static void Apply(IDictionary<string, string?> environment, string appPath)
     {
-        IReadOnlySet<string>? appChoices = null;
-        foreach (var setting in Defaults)
+        var unset = Defaults.Where(setting => !setting.IsSetIn(environment)).ToList();
+        if (unset.Count == 0)
         {
-            if (setting.IsSetIn(environment))
-            {
-                continue;
-            }
-            appChoices ??= ReadConfigProperties(RuntimeConfigPath(appPath));
-            if (!appChoices.Contains(setting.ConfigProperty))
-            {
-                environment[setting.EnvironmentVariable] = setting.Value;
-            }
+            return;
+        }
+        // Missing or unreadable: the worker then fails to start with the host's own error, which names the file.
+        var appConfig = AppRuntimeConfig.Read(RuntimeConfigPath(appPath));
+        foreach (var setting in unset.Where(setting => appConfig?.Sets(setting.ConfigProperty) != true))
+        {
+            environment[setting.EnvironmentVariable] = setting.Value;
         }
     }
 
@@ -51,29 +48,4 @@ internal static class WorkerRuntimeSettings
     /// </summary>
     internal static string RuntimeConfigPath(string appPath) =>
         WorkerInjection.IsDll(appPath) ? Path.ChangeExtension(appPath, ".runtimeconfig.json") : appPath + ".runtimeconfig.json";
-
-    /// <summary>
-    /// The names under <c>runtimeOptions.configProperties</c>; none when the file is missing or
-    /// unreadable (the worker then fails to start with the host's own error, which names the file).
-    /// </summary>
-    internal static IReadOnlySet<string> ReadConfigProperties(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("runtimeOptions", out var options)
-                && options.ValueKind == JsonValueKind.Object
-                && options.TryGetProperty("configProperties", out var properties)
-                && properties.ValueKind == JsonValueKind.Object)
-            {
-                return properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-        }
-        return new HashSet<string>();
-    }
 }
