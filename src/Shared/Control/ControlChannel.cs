@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Text.Json;
 
@@ -52,17 +53,22 @@ internal sealed class ControlChannel : IDisposable
     /// <summary>Sends one message as one line.</summary>
     public ControlSendResult Send(ControlMessage message)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(message, ControlJsonContext.Default.ControlMessage);
-        if (line.Length > MaxLineBytes)
+        // The line and its '\n' in one buffer: one write, one syscall.
+        var line = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(line))
+        {
+            JsonSerializer.Serialize(writer, message, ControlJsonContext.Default.ControlMessage);
+        }
+        if (line.WrittenCount > MaxLineBytes)
         {
             return ControlSendResult.TooLong;
         }
+        line.Write("\n"u8);
         try
         {
             lock (_sendLock)
             {
-                _stream.Write(line);
-                _stream.WriteByte((byte)'\n');
+                _stream.Write(line.WrittenSpan);
             }
             return ControlSendResult.Sent;
         }
