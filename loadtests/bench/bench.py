@@ -496,7 +496,7 @@ def tls_report(args, tls):
         errors = 0
         for shape in ("keepalive", "close", "h2"):
             rps = med([r[name][shape]["rps"] for r in rounds])
-            ratio = med([r[name][shape]["rps"] / r["single-https"][shape]["rps"] for r in rounds])
+            ratio = med([r[name][shape]["rps"] / r["single-https"][shape]["rps"] for r in rounds if r["single-https"][shape]["rps"] > 0])
             cpu = med([r[name][shape]["cpu_us"] for r in rounds if r[name][shape]["cpu_us"] is not None])
             errors += sum(r[name][shape]["errors"] for r in rounds)
             cells += [fmt(rps), fmt(ratio, 2), fmt(cpu, 0, " µs")]
@@ -509,7 +509,7 @@ def tls_report(args, tls):
     for i, r in enumerate(rounds, 1):
         w(f"| {i} | " + " | ".join(f"{r[n]['keepalive']['rps']:,.0f} / {r[n]['close']['rps']:,.0f} / {r[n]['h2']['rps']:,.0f}" for n in names) + " |")
     w("")
-    goal = med([r["reuseport-https"]["close"]["rps"] / r["single-https"]["close"]["rps"] for r in rounds])
+    goal = med([r["reuseport-https"]["close"]["rps"] / r["single-https"]["close"]["rps"] for r in rounds if r["single-https"]["close"]["rps"] > 0])
     w(f"Goal (issue 13): handshake-bound reuseport rps / single >= 0.9: {fmt(goal, 2)}"
       f" ({'reached' if goal is not None and goal >= 0.9 else '**missed**'}).")
     w("")
