@@ -37,12 +37,10 @@ if ! command -v wrk >/dev/null 2>&1; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk
 fi
-# The HTTPS rows (issue 13): openssl makes a throw-away certificate, hey the HTTP/1.1-over-TLS load (wrk 4.1
-# gets no answer over TLS from Kestrel), h2load (nghttp2-client) the HTTP/2 load.
+# The HTTPS rows (issue 13): openssl makes a throw-away certificate, h2load (nghttp2-client) the HTTP/2 load.
 tls_missing=()
 command -v openssl >/dev/null 2>&1 || tls_missing+=(openssl)
 command -v h2load >/dev/null 2>&1 || tls_missing+=(nghttp2-client)
-command -v hey >/dev/null 2>&1 || tls_missing+=(hey)
 if ((${#tls_missing[@]} > 0)); then
   echo "bench: installing ${tls_missing[*]}" >&2
   sudo=""

@@ -409,29 +409,6 @@ def cpu_seconds(pids):
     return total
 
 
-def hey_command(args, url, close, duration):
-    # wrk 4.1 answers 0 requests over TLS from Kestrel here (no error either); hey (Go) speaks
-    # HTTP/1.1 over TLS. -disable-keepalive: a new connection, and a full TLS handshake (Go keeps
-    # no session cache by default), per request.
-    return ["hey", "-z", f"{duration}s", "-c", str(args.connections)] + (["-disable-keepalive"] if close else []) + [url + "/"]
-
-
-def run_hey(args, url, close, duration=None):
-    duration = duration or args.duration
-    result = subprocess.run(hey_command(args, url, close, duration), capture_output=True, text=True, timeout=duration + 60)
-    text = result.stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
-    if result.returncode != 0 or not rps:
-        raise RuntimeError(f"hey failed ({result.returncode}): {result.stderr.strip()} {text.strip()[-300:]}")
-    ok = sum(int(n) for n in re.findall(r"\[200\]\s+(\d+) responses", text))
-    other = sum(int(n) for code, n in re.findall(r"\[(\d+)\]\s+(\d+) responses", text) if code != "200")
-    errors = sum(int(n) for n in re.findall(r"^\s+\[(\d+)\]\s+Get .*$", text, re.M))
-    error_section = text.split("Error distribution:", 1)
-    if len(error_section) == 2:
-        errors = sum(int(n) for n in re.findall(r"\[(\d+)\]", error_section[1]))
-    return {"rps": float(rps.group(1)), "requests": ok, "errors": errors + other}
-
-
 def h2load_command(args, url, duration):
     # 64 streams over 4 connections: HTTP/2 by ALPN.
     return ["h2load", "-D", str(duration), "-c", "4", "-m", "16", "-t", "1", url + "/"]
@@ -455,9 +432,9 @@ def measure_tls_target(args, target, env):
     try:
         processes = sorted(set(pids) | {launched.proc.pid})
         if args.warmup > 0:
-            run_hey(args, url, False, duration=args.warmup)
+            run_wrk(args, url, False, duration=args.warmup)
         row = {}
-        for shape, run in (("keepalive", lambda: run_hey(args, url, False)), ("close", lambda: run_hey(args, url, True)),
+        for shape, run in (("keepalive", lambda: run_wrk(args, url, False)), ("close", lambda: run_wrk(args, url, True)),
                            ("h2", lambda: run_h2load(args, url))):
             cpu = cpu_seconds(processes)
             row[shape] = run()
@@ -470,7 +447,7 @@ def measure_tls_target(args, target, env):
 
 def measure_tls(args, dotnet, env):
     """Interleaved rounds over the HTTPS targets; None when a tool is missing (said in the report)."""
-    missing = [tool for tool in ("openssl", "h2load", "hey") if not which(tool)]
+    missing = [tool for tool in ("openssl", "h2load") if not which(tool)]
     if missing:
         log(f"HTTPS rows skipped: {', '.join(missing)} not installed (bench.sh installs them)")
         return None, missing
@@ -506,9 +483,8 @@ def tls_report(args, tls):
         return out
     w(f"TLS with a throw-away RSA-2048 certificate (openssl). `single-https`: the app alone, Kestrel terminating TLS;"
       f" `reuseport-https`: each worker terminates TLS; `proxy-https`: the primary's front terminates TLS and forwards"
-      f" HTTP/1.1 over Unix sockets. hey (HTTP/1.1 over TLS, {args.connections} concurrent; wrk 4.1 gets no answer over"
-      f" TLS from Kestrel here) keep-alive, and with `-disable-keepalive` (a new connection and full TLS handshake per"
-      f" request: handshake-bound); h2load HTTP/2 via ALPN, 64 streams"
+      f" HTTP/1.1 over Unix sockets. wrk (HTTP/1.1 over TLS, {args.connections} connections) keep-alive, and with"
+      f" `Connection: close` (a new TLS handshake per request: handshake-bound); h2load HTTP/2 via ALPN, 64 streams"
       f" over 4 connections. Ratio: target rps / `single-https` rps in the same round, median over rounds."
       f" CPU per request: user+system CPU of the target's processes (primary and workers) over the run / requests.")
     w("")
@@ -538,8 +514,6 @@ def tls_report(args, tls):
       f" ({'reached' if goal is not None and goal >= 0.9 else '**missed**'}).")
     w("")
     w("```sh")
-    w(" ".join(hey_command(args, "https://127.0.0.1:PORT", False, args.duration)))
-    w(" ".join(hey_command(args, "https://127.0.0.1:PORT", True, args.duration)))
     w(" ".join(h2load_command(args, "https://127.0.0.1:PORT", args.duration)))
     w("```")
     w("")
