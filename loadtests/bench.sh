@@ -9,7 +9,7 @@
 #
 # Other options go to loadtests/bench/bench.py (--rounds, --duration, --warmup, --restarts,
 # --connections, --threads, --targets single,reuseport,...). Needs python3 and wrk; installs
-# wrk (Debian) when it is missing.
+# wrk (Debian) when it is missing, and openssl and nghttp2-client (h2load) for the HTTPS rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +36,17 @@ if ! command -v wrk >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk
+fi
+# The HTTPS rows (issue 13): openssl makes a throw-away certificate, h2load (nghttp2-client) the HTTP/2 load.
+tls_missing=()
+command -v openssl >/dev/null 2>&1 || tls_missing+=(openssl)
+command -v h2load >/dev/null 2>&1 || tls_missing+=(nghttp2-client)
+if ((${#tls_missing[@]} > 0)); then
+  echo "bench: installing ${tls_missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${tls_missing[@]}"
 fi
 command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is required" >&2; exit 1; }
 

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -359,6 +360,167 @@ def fmt(value, digits=0, suffix=""):
     return f"{value:,.{digits}f}{suffix}"
 
 
+# ---------------------------------------------------------------- HTTPS and HTTP/2 (issue 13)
+
+def make_certificate(directory):
+    """A throw-away CA and a certificate for 127.0.0.1 (openssl), like the tests make; nothing is kept."""
+    def run(*command):
+        subprocess.run(["openssl", *command], cwd=directory, check=True, capture_output=True, timeout=60)
+    with open(os.path.join(directory, "server.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+        "-days", "1", "-extfile", "server.ext")
+    os.chmod(os.path.join(directory, "server.key"), 0o600)
+    return os.path.join(directory, "server.pem"), os.path.join(directory, "server.key")
+
+
+def make_tls_targets(args, dotnet, certificate, key):
+    out = os.path.join(REPO, "src", "ClusterPrimary", "bin", args.configuration, "net10.0")
+    primary = os.path.join(out, "ClusterPrimary.dll")
+    sample = os.path.abspath(args.app) if args.app else os.path.join(out, "sample", "SampleApp.dll")
+    ready = r"ClusterHost ready: (?P<url>https://[^,\s]+).*pids (?P<pids>[\d, ]+)\)"
+    common = ["--workers", str(WORKERS), "--urls", "https://127.0.0.1:0", "--certificate", certificate, "--certificate-key", key,
+              "--metrics-urls", "none", "--shutdown-timeout", "2"] + (["--app", sample] if args.app else [])
+    return [
+        Target("single-https", "SampleApp alone with TLS (Kestrel:Certificates:Default)",
+               [dotnet, sample, "--urls", "https://127.0.0.1:0",
+                f"--Kestrel:Certificates:Default:Path={certificate}", f"--Kestrel:Certificates:Default:KeyPath={key}"],
+               os.path.dirname(sample), r"Now listening on: (?P<url>https://\S+)", False),
+        # clusterhost=False: no /metrics to wait for (--metrics-urls none); the pids come from the ready line.
+        Target("reuseport-https", f"ClusterHost reuseport with TLS in each worker, {WORKERS} workers",
+               [dotnet, primary, "--mode", "reuseport"] + common, REPO, ready, False),
+        Target("proxy-https", f"ClusterHost proxy with TLS at the front, Unix sockets to {WORKERS} workers",
+               [dotnet, primary, "--mode", "proxy"] + common, REPO, ready, False),
+    ]
+
+
+def cpu_seconds(pids):
+    """utime + stime of the processes (and, for a primary, its workers: they are listed in pids)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def h2load_command(args, url, duration):
+    # 64 streams over 4 connections: HTTP/2 by ALPN.
+    return ["h2load", "-D", str(duration), "-c", "4", "-m", "16", "-t", "1", url + "/"]
+
+
+def run_h2load(args, url, duration=None):
+    duration = duration or args.duration
+    result = subprocess.run(h2load_command(args, url, duration), capture_output=True, text=True, timeout=duration + 30)
+    text = result.stdout
+    if result.returncode != 0 or "req/s" not in text:
+        raise RuntimeError(f"h2load failed ({result.returncode}): {result.stderr.strip()} {text.strip()[-300:]}")
+    rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", text).group(1))
+    done = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", text)
+    protocol = re.search(r"Application protocol: (\S+)", text)
+    return {"rps": rps, "requests": int(done.group(2)), "errors": int(done.group(4)) + int(done.group(5)),
+            "protocol": protocol.group(1) if protocol else "?"}
+
+
+def measure_tls_target(args, target, env):
+    launched, url, pids, _ = target.start(env)
+    try:
+        processes = sorted(set(pids) | {launched.proc.pid})
+        # Even in --smoke: a process's first TLS handshakes (OpenSSL setup, JIT) took seconds here, and
+        # a 2-s wrk run then counted no request.
+        run_wrk(args, url, False, duration=max(args.warmup, 2))
+        row = {}
+        for shape, run in (("keepalive", lambda: run_wrk(args, url, False)), ("close", lambda: run_wrk(args, url, True)),
+                           ("h2", lambda: run_h2load(args, url))):
+            cpu = cpu_seconds(processes)
+            row[shape] = run()
+            used = cpu_seconds(processes) - cpu
+            row[shape]["cpu_us"] = used * 1e6 / row[shape]["requests"] if row[shape]["requests"] else None
+        return row
+    finally:
+        launched.stop()
+
+
+def measure_tls(args, dotnet, env):
+    """Interleaved rounds over the HTTPS targets; None when a tool is missing (said in the report)."""
+    missing = [tool for tool in ("openssl", "h2load") if not which(tool)]
+    if missing:
+        log(f"HTTPS rows skipped: {', '.join(missing)} not installed (bench.sh installs them)")
+        return None, missing
+    import tempfile
+    directory = tempfile.mkdtemp(prefix="clusterhost-bench-tls-")
+    try:
+        certificate, key = make_certificate(directory)
+        targets = make_tls_targets(args, dotnet, certificate, key)
+        rounds = []
+        for i in range(args.rounds):
+            results = {}
+            for target in targets:
+                log(f"https round {i + 1}/{args.rounds}: {target.name}")
+                results[target.name] = measure_tls_target(args, target, env)
+                r = results[target.name]
+                log(f"  keep-alive {r['keepalive']['rps']:,.0f}, new-connection {r['close']['rps']:,.0f},"
+                    f" h2 {r['h2']['rps']:,.0f} rps ({r['h2']['protocol']})")
+            rounds.append(results)
+        return (targets, rounds), []
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def tls_report(args, tls):
+    (targets, rounds), missing = tls
+    out = []
+    w = out.append
+    w("## HTTPS and HTTP/2 (issue 13)")
+    w("")
+    if rounds is None:
+        w(f"Not measured: {', '.join(missing)} missing.")
+        w("")
+        return out
+    w(f"TLS with a throw-away RSA-2048 certificate (openssl). `single-https`: the app alone, Kestrel terminating TLS;"
+      f" `reuseport-https`: each worker terminates TLS; `proxy-https`: the primary's front terminates TLS and forwards"
+      f" HTTP/1.1 over Unix sockets. wrk (HTTP/1.1 over TLS, {args.connections} connections) keep-alive, and with"
+      f" `Connection: close` (a new TLS handshake per request: handshake-bound); h2load HTTP/2 via ALPN, 64 streams"
+      f" over 4 connections. Ratio: target rps / `single-https` rps in the same round, median over rounds."
+      f" CPU per request: user+system CPU of the target's processes (primary and workers) over the run / requests.")
+    w("")
+    w("| target | https keep-alive rps | ratio | CPU/req | https new-connection rps | ratio | CPU/req | h2 rps (h2load) | ratio | CPU/req | errors |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    names = [t.name for t in targets]
+    for name in names:
+        cells = [f"`{name}`"]
+        errors = 0
+        for shape in ("keepalive", "close", "h2"):
+            rps = med([r[name][shape]["rps"] for r in rounds])
+            ratio = med([r[name][shape]["rps"] / r["single-https"][shape]["rps"] for r in rounds if r["single-https"][shape]["rps"] > 0])
+            cpu = med([r[name][shape]["cpu_us"] for r in rounds if r[name][shape]["cpu_us"] is not None])
+            errors += sum(r[name][shape]["errors"] for r in rounds)
+            cells += [fmt(rps), fmt(ratio, 2), fmt(cpu, 0, " µs")]
+        w("| " + " | ".join(cells + [fmt(errors)]) + " |")
+    w("")
+    w("Per round (rps, keep-alive / new-connection / h2):")
+    w("")
+    w("| round | " + " | ".join(f"`{n}`" for n in names) + " |")
+    w("|---|" + "---|" * len(names))
+    for i, r in enumerate(rounds, 1):
+        w(f"| {i} | " + " | ".join(f"{r[n]['keepalive']['rps']:,.0f} / {r[n]['close']['rps']:,.0f} / {r[n]['h2']['rps']:,.0f}" for n in names) + " |")
+    w("")
+    goal = med([r["reuseport-https"]["close"]["rps"] / r["single-https"]["close"]["rps"] for r in rounds if r["single-https"]["close"]["rps"] > 0])
+    w(f"Goal (issue 13): handshake-bound reuseport rps / single >= 0.9: {fmt(goal, 2)}"
+      f" ({'reached' if goal is not None and goal >= 0.9 else '**missed**'}).")
+    w("")
+    w("```sh")
+    w(" ".join(h2load_command(args, "https://127.0.0.1:PORT", args.duration)))
+    w("```")
+    w("")
+    return out
+
+
 def machine(args, dotnet, node):
     def first(command):
         try:
@@ -381,7 +543,7 @@ def machine(args, dotnet, node):
     }
 
 
-def report(args, targets, rounds, restarts, info, load_before, load_after, started, elapsed):
+def report(args, targets, rounds, restarts, info, load_before, load_after, started, elapsed, tls=None):
     names = [t.name for t in targets]
     out = []
     w = out.append
@@ -493,6 +655,9 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
       f" | {fmt(restart_median, 0, ' ms')} |")
     w("")
 
+    if tls is not None:
+        out.extend(tls_report(args, tls))
+
     # Goals
     def reached(value, op, goal):
         if value is None:
@@ -564,6 +729,7 @@ def main():
                         help="set for the ClusterHost primaries (and so their workers) only")
     parser.add_argument("--app", default="",
                         help="the app's .dll for single and every ClusterHost target; default the SampleApp built with the primary")
+    parser.add_argument("--no-tls", action="store_true", help="skip the HTTPS and HTTP/2 rows (issue 13)")
     parser.add_argument("--out", default=os.path.join(REPO, "loadtests", "results", "latest.md"))
     args = parser.parse_args()
     for name, low, high in (("rounds", 1, 20), ("duration", 1, 60), ("warmup", 0, 30), ("restarts", 1, 20),
@@ -614,11 +780,12 @@ def main():
         restart_target.cluster_env = cluster_env
         log(f"restarts: {args.restarts} x SIGKILL")
         restarts = measure_restarts(args, env, restart_target)
+        tls = measure_tls(args, dotnet, env) if not args.no_tls else None
     finally:
         stop_everything()
     load_after = " ".join(open("/proc/loadavg").read().split()[:3])
     text = report(args, targets, rounds, restarts, machine(args, dotnet, node), load_before, load_after,
-                  started, time.monotonic() - t0)
+                  started, time.monotonic() - t0, tls)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)

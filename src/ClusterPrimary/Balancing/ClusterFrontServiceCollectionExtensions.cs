@@ -12,6 +12,7 @@ internal static class ClusterFrontServiceCollectionExtensions
     /// <summary>Adds <see cref="IClusterFront"/>: the front of <see cref="ClusterHostConfig.Mode"/>, created on first use.</summary>
     public static IServiceCollection AddClusterFront(this IServiceCollection services)
     {
+        services.AddSingleton<ServerCertificate>();
         services.AddSingleton<ReusePortFront>();
         services.AddSingleton<ProxyFront>();
         services.AddSingleton<IClusterFront>(sp => sp.GetRequiredService<ClusterHostConfig>().Mode switch

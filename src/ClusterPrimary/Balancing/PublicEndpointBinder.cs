@@ -20,6 +20,7 @@ internal static class PublicEndpointBinder
     {
         var bound = new List<(IPEndPoint, Socket)>();
         var resolved = new List<string>();
+        var https = new HashSet<IPEndPoint>();
         try
         {
             foreach (var url in urls)
@@ -30,6 +31,10 @@ internal static class PublicEndpointBinder
                     var socket = BindOne(url, new IPEndPoint(address, port), bind);
                     port = ((IPEndPoint)socket.LocalEndPoint!).Port;
                     bound.Add((new IPEndPoint(address, port), socket));
+                    if (url.Https)
+                    {
+                        https.Add(new IPEndPoint(address, port));
+                    }
                 }
                 resolved.Add((url with { Port = port }).ToString());
             }
@@ -42,7 +47,7 @@ internal static class PublicEndpointBinder
             }
             throw;
         }
-        return new PublicEndpoints(bound, resolved);
+        return new PublicEndpoints(bound, resolved, https);
     }
 
     /// <summary>A TCP socket for <paramref name="endpoint"/>, dual-mode when it is <c>[::]</c> (every address, both families).</summary>

@@ -11,8 +11,10 @@ internal sealed class PublicEndpoints : IDisposable
 {
     private readonly Dictionary<IPEndPoint, Socket> _sockets;
 
-    public PublicEndpoints(IReadOnlyList<(IPEndPoint Endpoint, Socket Socket)> bound, IReadOnlyList<string> urls)
+    public PublicEndpoints(
+        IReadOnlyList<(IPEndPoint Endpoint, Socket Socket)> bound, IReadOnlyList<string> urls, IReadOnlySet<IPEndPoint>? https = null)
     {
+        HttpsEndpoints = https ?? new HashSet<IPEndPoint>();
         Endpoints = [.. bound.Select(b => b.Endpoint)];
         _sockets = bound.ToDictionary(b => b.Endpoint, b => b.Socket);
         Urls = urls;
@@ -20,6 +22,12 @@ internal sealed class PublicEndpoints : IDisposable
 
     /// <summary>The URLs as bound, port 0 resolved, in <c>--urls</c> order.</summary>
     public IReadOnlyList<string> Urls { get; }
+
+    /// <summary>The endpoints of https URLs, port 0 resolved.</summary>
+    public IReadOnlySet<IPEndPoint> HttpsEndpoints { get; }
+
+    /// <summary>True when <paramref name="endpoint"/> belongs to an https URL.</summary>
+    public bool IsHttps(EndPoint? endpoint) => endpoint is IPEndPoint ip && HttpsEndpoints.Contains(ip);
 
     /// <summary>Every bound endpoint, port 0 resolved.</summary>
     public IReadOnlyList<IPEndPoint> Endpoints { get; }

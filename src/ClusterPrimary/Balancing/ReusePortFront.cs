@@ -23,10 +23,11 @@ namespace ClusterHost.Primary.Balancing;
 /// not keep every other program off the port while no worker listens: Linux lets a socket with
 /// SO_REUSEADDR (.NET sets it on every socket) bind and listen beside one that only is bound. It also turns on
 /// <c>net.ipv4.tcp_migrate_req</c> where it may, so a draining worker's queued connections move
-/// to another worker instead of being reset.
+/// to another worker instead of being reset. Each worker terminates TLS on the https endpoints
+/// itself (<see cref="WorkerTlsEnvironment"/>), with the certificate files as they are when it starts.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed class ReusePortFront(ClusterHostConfig config, ILogger<ReusePortFront> logger) : IClusterFront, IDisposable
+internal sealed class ReusePortFront(ClusterHostConfig config, ServerCertificate certificate, ILogger<ReusePortFront> logger) : IClusterFront, IDisposable
 {
     private PublicEndpoints? _reservations;
 
@@ -36,6 +37,12 @@ internal sealed class ReusePortFront(ClusterHostConfig config, ILogger<ReusePort
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (certificate.IsConfigured)
+        {
+            // The workers read the files; this says which certificate they will serve.
+            certificate.Load();
+            certificate.WarnIfKeyExposed();
+        }
         _reservations = PublicEndpointBinder.Bind(config.Urls, Reserve);
         Log.TcpMigrateRequest(logger, TcpMigrateRequest.Enable());
         return Task.CompletedTask;
@@ -59,6 +66,7 @@ internal sealed class ReusePortFront(ClusterHostConfig config, ILogger<ReusePort
         var endpoints = _reservations?.Endpoints ?? throw new InvalidOperationException("StartAsync() first.");
         environment[WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.ReusePort;
         environment[WorkerEnvironmentVariables.Listen] = string.Join(';', endpoints.Select(e => e.ToString()));
+        WorkerTlsEnvironment.Apply(config, _reservations.HttpsEndpoints, environment);
     }
 
     // The kernel balances; nothing to route.

@@ -1,3 +1,5 @@
+using ClusterHost.Tls;
+
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>The validated, resolved settings the primary runs with. Immutable.</summary>
@@ -48,4 +50,10 @@ internal sealed record ClusterHostConfig
 
     /// <summary>Where <c>/metrics</c> is served; empty when <c>--metrics-urls none</c>.</summary>
     public IReadOnlyList<ListenUrl> MetricsUrls { get; init; } = [];
+
+    /// <summary>The https URLs' certificate, checked at start; null when no URL is https.</summary>
+    public CertificateFiles? Certificate { get; init; }
+
+    /// <summary>HTTP versions of the public endpoints.</summary>
+    public ListenProtocols Protocols { get; init; } = ListenProtocols.Http1And2;
 }

@@ -1,3 +1,5 @@
+using ClusterHost.Tls;
+
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>
@@ -80,4 +82,24 @@ internal sealed class ClusterHostOptions
     /// Defaults to <c>http://127.0.0.1:9464</c> (loopback only; OpenTelemetry's Prometheus port).
     /// </summary>
     public string MetricsUrls { get; set; } = "http://127.0.0.1:9464";
+
+    /// <summary>
+    /// The https endpoints' certificate: a PEM certificate (with its key in it, or in
+    /// <see cref="CertificateKey"/>) or a <c>.pfx</c>/<c>.p12</c> file. Defaults to none; then
+    /// <c>Kestrel:Certificates:Default</c> (Path, KeyPath, Password) of the cluster's configuration.
+    /// </summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>The PEM private key of <see cref="Certificate"/>. Defaults to none (the key is in the certificate's file, or a PFX).</summary>
+    public string? CertificateKey { get; set; }
+
+    /// <summary>
+    /// The PFX password. Only from configuration (<c>Cluster:CertificatePassword</c>, the
+    /// <c>Cluster__CertificatePassword</c> environment variable): never a command-line switch,
+    /// which <c>ps</c> shows to every user. Defaults to none.
+    /// </summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>HTTP versions of the public endpoints. Defaults to <see cref="ListenProtocols.Http1And2"/>.</summary>
+    public ListenProtocols Protocols { get; set; } = ListenProtocols.Http1And2;
 }

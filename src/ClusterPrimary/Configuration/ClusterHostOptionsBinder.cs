@@ -14,6 +14,12 @@ internal static class ClusterHostOptionsBinder
         var options = new ClusterHostOptions();
         foreach (var child in configuration.GetSection(ClusterHostOptions.SectionName).GetChildren())
         {
+            // A secret: read from configuration only, never a switch (ps shows command lines).
+            if (string.Equals(child.Key, nameof(ClusterHostOptions.CertificatePassword), StringComparison.OrdinalIgnoreCase))
+            {
+                options.CertificatePassword = child.Value;
+                continue;
+            }
             var option = ClusterOptionTable.FindKey(child.Key);
             if (option is null)
             {
@@ -30,6 +36,23 @@ internal static class ClusterHostOptionsBinder
                 errors.Add($"{option.Switch} {problem} (got '{child.Value}')");
             }
         }
+        BindKestrelDefaultCertificate(configuration, options);
         return options;
+    }
+
+    /// <summary>
+    /// Without <c>--certificate</c>, the standard <c>Kestrel:Certificates:Default</c> (Path, KeyPath,
+    /// Password) of the cluster's configuration, as a lone Kestrel would read it.
+    /// </summary>
+    private static void BindKestrelDefaultCertificate(IConfiguration configuration, ClusterHostOptions options)
+    {
+        var section = configuration.GetSection("Kestrel:Certificates:Default");
+        if (options.Certificate is not null || section["Path"] is not { Length: > 0 } path)
+        {
+            return;
+        }
+        options.Certificate = path;
+        options.CertificateKey = section["KeyPath"];
+        options.CertificatePassword ??= section["Password"];
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Tls;
 
 namespace ClusterHost.Primary.Configuration;
 
@@ -34,7 +35,7 @@ internal static class ClusterHostOptionsValidator
         {
             errors.Add($"--workers must be from {MinWorkers} to {MaxWorkers} (got {options.Workers})");
         }
-        var urls = ListenUrlParser.Parse(options.Urls, errors);
+        var urls = ListenUrlParser.Parse(options.Urls, errors, allowHttps: true);
         var metricsUrls = MetricsUrlsParser.Parse(options.MetricsUrls, urls, errors);
         CheckSeconds("--shutdown-timeout", options.ShutdownTimeout, 0, errors);
         CheckSeconds("--start-timeout", options.StartTimeout, 1, errors);
@@ -61,6 +62,8 @@ internal static class ClusterHostOptionsValidator
         {
             errors.Add($"--max-requests-jitter must be from 0 to {MaxJitter} (got {options.MaxRequestsJitter})");
         }
+
+        var certificate = CertificateCheck.Check(options, urls, DateTimeOffset.UtcNow, errors);
 
         if (errors.Count > 0)
         {
@@ -95,6 +98,8 @@ internal static class ClusterHostOptionsValidator
                 ? Path.Combine(Path.GetTempPath(), "clusterhost")
                 : Path.GetFullPath(options.EvidenceDir),
             MetricsUrls = metricsUrls,
+            Certificate = certificate,
+            Protocols = options.Protocols,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterHost.Text;
+using ClusterHost.Tls;
 
 namespace ClusterHost.Primary.Configuration;
 
@@ -13,7 +14,7 @@ internal static class ClusterOptionTable
             () => $"{Environment.ProcessorCount} (CPUs)",
             (o, v) => ParseInt(v, x => o.Workers = x)),
         new("--urls", nameof(ClusterHostOptions.Urls), "URL[;URL]",
-            "public endpoints: http://IP:PORT, http://localhost:PORT or http://*:PORT",
+            "public endpoints: http://IP:PORT, http://localhost:PORT or http://*:PORT; https://... with --certificate",
             () => new ClusterHostOptions().Urls,
             (o, v) => { o.Urls = v; return null; }),
         new("--mode", nameof(ClusterHostOptions.Mode), "MODE",
@@ -76,6 +77,18 @@ internal static class ClusterOptionTable
             $"where the primary serves Prometheus /metrics (same forms as --urls), or {MetricsUrlsParser.None} to turn it off",
             () => new ClusterHostOptions().MetricsUrls,
             (o, v) => { o.MetricsUrls = v; return null; }),
+        new("--certificate", nameof(ClusterHostOptions.Certificate), "PATH",
+            "certificate of the https URLs: PEM (its key in it or in --certificate-key) or .pfx/.p12 (password from Cluster__CertificatePassword); replaced files are read on SIGHUP",
+            () => "Kestrel:Certificates:Default of the configuration, if any",
+            (o, v) => { o.Certificate = v; return null; }),
+        new("--certificate-key", nameof(ClusterHostOptions.CertificateKey), "PATH",
+            "PEM private key of --certificate (keep it mode 0600)",
+            () => "none",
+            (o, v) => { o.CertificateKey = v; return null; }),
+        new("--protocols", nameof(ClusterHostOptions.Protocols), "PROTOCOLS",
+            $"HTTP versions served: {string.Join(", ", EnumNames<ListenProtocols>.All)} (on http, http1and2 is HTTP/1.1; http2 is h2c)",
+            () => EnumNames<ListenProtocols>.ToName(new ClusterHostOptions().Protocols),
+            (o, v) => ParseName<ListenProtocols>(v, x => o.Protocols = x)),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

@@ -5,13 +5,17 @@ using System.Text.RegularExpressions;
 
 namespace ClusterHost.Primary.Configuration;
 
-/// <summary>Parses <c>--urls</c> (and <c>--metrics-urls</c>): <c>http://HOST[:PORT][/]</c>, ';'-separated.</summary>
+/// <summary>
+/// Parses <c>--urls</c> (and <c>--metrics-urls</c>): <c>http://HOST[:PORT][/]</c>, and for
+/// <c>--urls</c> <c>https://HOST[:PORT][/]</c>, ';'-separated.
+/// </summary>
 internal static partial class ListenUrlParser
 {
     /// <param name="urls">The option's value.</param>
     /// <param name="errors">Receives every problem.</param>
     /// <param name="option">The switch named in error messages.</param>
-    public static IReadOnlyList<ListenUrl> Parse(string urls, ICollection<string> errors, string option = "--urls")
+    /// <param name="allowHttps">True where https URLs are served (the public endpoints).</param>
+    public static IReadOnlyList<ListenUrl> Parse(string urls, ICollection<string> errors, string option = "--urls", bool allowHttps = false)
     {
         var result = new List<ListenUrl>();
         var parts = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -21,7 +25,7 @@ internal static partial class ListenUrlParser
         }
         foreach (var part in parts)
         {
-            if (TryParse(part, out var url, out var problem))
+            if (TryParse(part, allowHttps, out var url, out var problem))
             {
                 if (result.Any(existing => existing.Port == url.Port && existing.Port != 0 && existing.Addresses.Intersect(url.Addresses).Any()))
                 {
@@ -32,13 +36,15 @@ internal static partial class ListenUrlParser
             }
             else
             {
-                errors.Add($"{option} has '{part}': {problem}; allowed: http://IP:PORT, http://localhost:PORT, http://*:PORT");
+                errors.Add(allowHttps
+                    ? $"{option} has '{part}': {problem}; allowed: http(s)://IP:PORT, http(s)://localhost:PORT, http(s)://*:PORT"
+                    : $"{option} has '{part}': {problem}; allowed: http://IP:PORT, http://localhost:PORT, http://*:PORT");
             }
         }
         return result;
     }
 
-    private static bool TryParse(string text, out ListenUrl url, out string problem)
+    private static bool TryParse(string text, bool allowHttps, out ListenUrl url, out string problem)
     {
         url = null!;
         var match = UrlPattern().Match(text);
@@ -48,7 +54,8 @@ internal static partial class ListenUrlParser
             return false;
         }
         var scheme = match.Groups["scheme"].Value.ToLowerInvariant();
-        if (scheme != "http")
+        var https = scheme == "https" && allowHttps;
+        if (scheme != "http" && !https)
         {
             problem = scheme == "https"
                 ? "https is not supported; terminate TLS in front of ClusterHost"
@@ -61,7 +68,7 @@ internal static partial class ListenUrlParser
             return false;
         }
 
-        var port = 80;
+        var port = https ? 443 : 80;
         if (match.Groups["port"].Success
             && (!int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > IPEndPoint.MaxPort))
         {
@@ -89,7 +96,7 @@ internal static partial class ListenUrlParser
             return false;
         }
 
-        url = new ListenUrl(host, port, addresses);
+        url = new ListenUrl(host, port, addresses, https);
         problem = "";
         return true;
     }

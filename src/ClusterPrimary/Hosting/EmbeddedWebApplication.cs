@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using ClusterHost.Primary.Balancing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,9 +23,11 @@ internal static class EmbeddedWebApplication
     /// An empty builder (no appsettings, environment or command line of its own: ASPNETCORE_URLS
     /// must not move these endpoints) with the primary's logging and clock, and Kestrel listening
     /// on <paramref name="endpoints"/>: the sockets the primary bound (<see cref="PublicEndpointBinder"/>),
-    /// which Kestrel takes over.
+    /// which Kestrel takes over. <paramref name="configureEndpoint"/>, if given, sets up each
+    /// endpoint (TLS, HTTP versions).
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(PublicEndpoints endpoints, ILoggerFactory loggerFactory, TimeProvider time)
+    public static WebApplicationBuilder CreateBuilder(
+        PublicEndpoints endpoints, ILoggerFactory loggerFactory, TimeProvider time, Action<ListenOptions>? configureEndpoint = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -38,7 +41,7 @@ internal static class EmbeddedWebApplication
         {
             foreach (var endpoint in endpoints.Endpoints)
             {
-                kestrel.Listen(endpoint);
+                kestrel.Listen(endpoint, listen => configureEndpoint?.Invoke(listen));
             }
         });
         // An instance: the embedded container uses it and never disposes it.

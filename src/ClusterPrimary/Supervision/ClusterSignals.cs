@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Hosting;
 
 namespace ClusterHost.Primary.Supervision;
@@ -7,7 +8,7 @@ namespace ClusterHost.Primary.Supervision;
 /// The operator's signals: SIGHUP reloads (<see cref="ReloadQueue"/>), SIGTTIN adds a worker and
 /// SIGTTOU removes one (<see cref="SlotSupervisor"/>). SIGTERM and SIGINT belong to the host.
 /// </summary>
-internal sealed class ClusterSignals(ReloadQueue reloads, SlotSupervisor supervisor, BackgroundTasks tasks) : IDisposable
+internal sealed class ClusterSignals(ReloadQueue reloads, SlotSupervisor supervisor, BackgroundTasks tasks, ServerCertificate certificate) : IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations = [];
 
@@ -18,7 +19,12 @@ internal sealed class ClusterSignals(ReloadQueue reloads, SlotSupervisor supervi
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            reloads.Request();
+            // Replaced certificate files are read first: new handshakes at the front get the new
+            // certificate, and a certificate new workers could not load stops the reload.
+            if (certificate.TryReload())
+            {
+                reloads.Request();
+            }
         }));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTTIN, context =>
         {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using ClusterHost.Control;
+using ClusterHost.Text;
+using ClusterHost.Tls;
 
 namespace ClusterHost.Worker.Internal;
 
@@ -18,6 +20,21 @@ internal sealed record WorkerEnvironment
 
     /// <summary>The shared data-protection key directory, when the primary gave one.</summary>
     public string? KeyDirectory { get; init; }
+
+    /// <summary>The endpoints of <see cref="Endpoints"/> served with TLS.</summary>
+    public IReadOnlyList<IPEndPoint> HttpsEndpoints { get; init; } = [];
+
+    /// <summary>The TLS endpoints' certificate; null when there are none.</summary>
+    public CertificateFiles? Certificate { get; init; }
+
+    /// <summary>HTTP versions of the public endpoints.</summary>
+    public ListenProtocols Protocols { get; init; } = ListenProtocols.Http1And2;
+
+    /// <summary>Behind the proxy: where to listen for HTTP/2 with prior knowledge (a socket path or an IP endpoint); null for none.</summary>
+    public string? Http2Listen { get; init; }
+
+    /// <summary>True when <paramref name="endpoint"/> is one of the TLS endpoints.</summary>
+    public bool IsHttps(EndPoint? endpoint) => endpoint is IPEndPoint ip && HttpsEndpoints.Contains(ip);
 
     /// <summary>
     /// Reads the worker variables, then removes them from the process environment, all but
@@ -41,6 +58,8 @@ internal sealed record WorkerEnvironment
 
     internal static WorkerEnvironment Parse(IReadOnlyDictionary<string, string?> values)
     {
+        string? Optional(string name) => values.GetValueOrDefault(name) is { Length: > 0 } value ? value : null;
+
         string Required(string name) =>
             values.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
                 ? value
@@ -65,27 +84,44 @@ internal sealed record WorkerEnvironment
             WorkerId = Int(WorkerEnvironmentVariables.WorkerId, 0, count - 1),
             ListenMode = mode,
             ShutdownTimeout = TimeSpan.FromMilliseconds(Int(WorkerEnvironmentVariables.ShutdownTimeoutMs, 0, int.MaxValue)),
-            KeyDirectory = values.GetValueOrDefault(WorkerEnvironmentVariables.KeyDirectory) is { Length: > 0 } keys ? keys : null,
+            KeyDirectory = Optional(WorkerEnvironmentVariables.KeyDirectory),
+            Protocols = Optional(WorkerEnvironmentVariables.Protocols) is { } protocols
+                ? EnumNames<ListenProtocols>.TryParse(protocols, out var parsed)
+                    ? parsed
+                    : throw Malformed(WorkerEnvironmentVariables.Protocols, $"must be one of {string.Join(", ", EnumNames<ListenProtocols>.All)} (got '{protocols}')")
+                : ListenProtocols.Http1And2,
+            Http2Listen = Optional(WorkerEnvironmentVariables.Http2Listen),
         };
+        if (Optional(WorkerEnvironmentVariables.HttpsListen) is { } httpsListen)
+        {
+            environment = environment with
+            {
+                HttpsEndpoints = ParseEndpoints(httpsListen, WorkerEnvironmentVariables.HttpsListen),
+                Certificate = new CertificateFiles(
+                    Required(WorkerEnvironmentVariables.Certificate),
+                    Optional(WorkerEnvironmentVariables.CertificateKey),
+                    Optional(WorkerEnvironmentVariables.CertificatePassword)),
+            };
+        }
         return mode switch
         {
-            WorkerListenModes.ReusePort or WorkerListenModes.Tcp => environment with { Endpoints = ParseEndpoints(listen) },
+            WorkerListenModes.ReusePort or WorkerListenModes.Tcp => environment with { Endpoints = ParseEndpoints(listen, WorkerEnvironmentVariables.Listen) },
             WorkerListenModes.Unix => environment with { UnixSocketPath = listen },
             _ => throw Malformed(WorkerEnvironmentVariables.ListenMode,
                 $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}' or '{WorkerListenModes.Tcp}' (got '{mode}')"),
         };
     }
 
-    private static IPEndPoint[] ParseEndpoints(string listen)
+    private static IPEndPoint[] ParseEndpoints(string listen, string variable)
     {
         var parts = listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length == 0)
         {
-            throw Malformed(WorkerEnvironmentVariables.Listen, "names no endpoint");
+            throw Malformed(variable, "names no endpoint");
         }
         return [.. parts.Select(part => IPEndPoint.TryParse(part, out var endpoint)
             ? endpoint
-            : throw Malformed(WorkerEnvironmentVariables.Listen, $"has '{part}', which is not an IP endpoint"))];
+            : throw Malformed(variable, $"has '{part}', which is not an IP endpoint"))];
     }
 
     private static InvalidOperationException Malformed(string name, string problem) =>

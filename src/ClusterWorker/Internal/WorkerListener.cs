@@ -8,22 +8,46 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ClusterHost.Worker.Internal;
 
-/// <summary>Binds Kestrel where the primary directs, replacing the app's own endpoints.</summary>
+/// <summary>
+/// Binds Kestrel where the primary directs, replacing the app's own endpoints. Every public
+/// endpoint goes through <see cref="WorkerTls.ConfigurePublic"/> (TLS, HTTP versions).
+/// </summary>
 [SupportedOSPlatform("linux")]
 internal static class WorkerListener
 {
     public static void Configure(IWebHostBuilder builder, WorkerEnvironment environment, PrimaryConnection connection)
     {
+        var tls = WorkerTls.Create(environment);
         builder.ConfigureKestrel(kestrel =>
         {
+            if (environment.Http2Listen is { } http2)
+            {
+                if (IPEndPoint.TryParse(http2, out var http2Endpoint))
+                {
+                    kestrel.Listen(http2Endpoint, WorkerTls.ConfigureHttp2);
+                }
+                else
+                {
+                    kestrel.ListenUnixSocket(http2, WorkerTls.ConfigureHttp2);
+                }
+            }
             if (environment.ListenMode == WorkerListenModes.Unix)
             {
                 kestrel.ListenUnixSocket(environment.UnixSocketPath!);
                 return;
             }
+            if (environment.ListenMode == WorkerListenModes.Tcp)
+            {
+                // Private, behind the proxy: HTTP/1.1 as Kestrel defaults on cleartext.
+                foreach (var endpoint in environment.Endpoints)
+                {
+                    kestrel.Listen(endpoint);
+                }
+                return;
+            }
             foreach (var endpoint in environment.Endpoints)
             {
-                kestrel.Listen(endpoint);
+                kestrel.Listen(endpoint, listen => tls.ConfigurePublic(listen, environment.IsHttps(endpoint)));
             }
         });
 

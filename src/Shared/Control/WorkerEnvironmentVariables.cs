@@ -35,7 +35,32 @@ internal static class WorkerEnvironmentVariables
     /// </summary>
     public const string KeyDirectory = "CLUSTERHOST_KEY_DIRECTORY";
 
-    public static readonly string[] All = [Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory];
+    /// <summary>The endpoints of <see cref="Listen"/> served with TLS, ';'-separated. Optional.</summary>
+    public const string HttpsListen = "CLUSTERHOST_HTTPS_LISTEN";
+
+    /// <summary>The certificate file of the TLS endpoints (PEM or PFX), read when the worker starts.</summary>
+    public const string Certificate = "CLUSTERHOST_CERTIFICATE";
+
+    /// <summary>The PEM private key file of <see cref="Certificate"/>. Optional.</summary>
+    public const string CertificateKey = "CLUSTERHOST_CERTIFICATE_KEY";
+
+    /// <summary>The PFX password: in the environment (readable only by the user and root), never in argv. Optional.</summary>
+    public const string CertificatePassword = "CLUSTERHOST_CERTIFICATE_PASSWORD";
+
+    /// <summary>HTTP versions of the public endpoints: http1, http2 or http1and2 (the default).</summary>
+    public const string Protocols = "CLUSTERHOST_PROTOCOLS";
+
+    /// <summary>
+    /// Behind the proxy: a second private listener (socket path or IP endpoint) that speaks HTTP/2
+    /// with prior knowledge, for the requests that need HTTP/2 end to end (gRPC). Optional.
+    /// </summary>
+    public const string Http2Listen = "CLUSTERHOST_LISTEN_H2";
+
+    public static readonly string[] All =
+    [
+        Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory,
+        HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen,
+    ];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>
     public static readonly string[] KeptForTheApp = [WorkerId, WorkerCount];

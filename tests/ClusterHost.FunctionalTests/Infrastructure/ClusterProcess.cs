@@ -309,7 +309,7 @@ internal sealed partial class ClusterProcess : IAsyncDisposable
     [GeneratedRegex(@"\bpids? (\d+)")]
     private static partial Regex PidPattern();
 
-    [GeneratedRegex(@"ClusterHost ready: (?<url>http://[^,\s]+).*pids (?<pids>[\d, ]+)\)")]
+    [GeneratedRegex(@"ClusterHost ready: (?<url>https?://[^,\s]+).*pids (?<pids>[\d, ]+)\)")]
     private static partial Regex ReadyPattern();
 
     [GeneratedRegex(@"Now listening on: (?<url>http://\S+)")]

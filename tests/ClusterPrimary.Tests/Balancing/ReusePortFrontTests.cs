@@ -9,7 +9,7 @@ namespace ClusterHost.Primary.Tests.Balancing;
 
 public sealed class ReusePortFrontTests
 {
-    private static ReusePortFront Front(string urls) => new(new ClusterHostConfig
+    private static ReusePortFront Front(string urls) => Front(new ClusterHostConfig
     {
         Workers = 2,
         Urls = ListenUrlParser.Parse(urls, new List<string>()),
@@ -18,7 +18,10 @@ public sealed class ReusePortFrontTests
         ShutdownTimeout = TimeSpan.FromSeconds(5),
         StartTimeout = TimeSpan.FromSeconds(30),
         MaxRestarts = 5,
-    }, NullLogger<ReusePortFront>.Instance);
+    });
+
+    private static ReusePortFront Front(ClusterHostConfig config) =>
+        new(config, new ServerCertificate(config, TimeProvider.System, NullLogger<ServerCertificate>.Instance), NullLogger<ReusePortFront>.Instance);
 
     [Fact]
     public async Task ConfigureWorker_TellsTheWorkerEveryReservedEndpoint()

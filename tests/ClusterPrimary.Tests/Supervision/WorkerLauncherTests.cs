@@ -22,7 +22,7 @@ public sealed class WorkerLauncherTests
             StartTimeout = TimeSpan.FromSeconds(30),
             MaxRestarts = 5,
         };
-        using var front = new ReusePortFront(config, NullLogger<ReusePortFront>.Instance);
+        using var front = new ReusePortFront(config, new ServerCertificate(config, TimeProvider.System, NullLogger<ServerCertificate>.Instance), NullLogger<ReusePortFront>.Instance);
         await front.StartAsync(CancellationToken.None);
         var slots = new WorkerSlots();
         for (var i = 0; i < 4; i++)

@@ -19,7 +19,7 @@ public sealed class WorkerSlotsTests
     };
 
     private static WorkerSlot NewSlot(int id) =>
-        new(id, new UnusedWorkerLauncher(), new ReusePortFront(Config, NullLogger<ReusePortFront>.Instance), Config, TimeProvider.System, NullLogger.Instance);
+        new(id, new UnusedWorkerLauncher(), new ReusePortFront(Config, new ServerCertificate(Config, TimeProvider.System, NullLogger<ServerCertificate>.Instance), NullLogger<ReusePortFront>.Instance), Config, TimeProvider.System, NullLogger.Instance);
 
     [Fact]
     public void TryAdd_GivesTheNextId_AndCounts()

@@ -82,4 +82,31 @@ public sealed class WorkerEnvironmentTests
         Assert.Contains(name, error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TlsVariables_MarkTheHttpsEndpoints_AndCarryTheCertificateAndProtocols()
+    {
+        var values = Valid();
+        values[WorkerEnvironmentVariables.HttpsListen] = "[::1]:8080";
+        values[WorkerEnvironmentVariables.Certificate] = "/etc/ssl/site.pem";
+        values[WorkerEnvironmentVariables.CertificateKey] = "/etc/ssl/site.key";
+        values[WorkerEnvironmentVariables.Protocols] = "http2";
+
+        var environment = WorkerEnvironment.Parse(values);
+
+        Assert.True(environment.IsHttps(IPEndPoint.Parse("[::1]:8080")));
+        Assert.False(environment.IsHttps(IPEndPoint.Parse("127.0.0.1:8080")));
+        Assert.Equal(new ClusterHost.Tls.CertificateFiles("/etc/ssl/site.pem", "/etc/ssl/site.key", null), environment.Certificate);
+        Assert.Equal(ClusterHost.Tls.ListenProtocols.Http2, environment.Protocols);
+    }
+
+    [Fact]
+    public void WithoutTlsVariables_NothingIsHttps_AndBothVersionsAreServed()
+    {
+        var environment = WorkerEnvironment.Parse(Valid());
+
+        Assert.Empty(environment.HttpsEndpoints);
+        Assert.Null(environment.Certificate);
+        Assert.Equal(ClusterHost.Tls.ListenProtocols.Http1And2, environment.Protocols);
+    }
 }

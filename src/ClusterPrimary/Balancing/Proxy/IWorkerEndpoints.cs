@@ -23,4 +23,10 @@ internal interface IWorkerEndpoints : IDisposable
 
     /// <summary>The socket behind a destination host name this instance assigned; null for any other name.</summary>
     EndPoint? Resolve(string host);
+
+    /// <summary>
+    /// The address of the same launch's HTTP/2 (prior knowledge) listener, for a destination
+    /// address this instance assigned; null for any other.
+    /// </summary>
+    string? Http2Address(string destinationAddress);
 }

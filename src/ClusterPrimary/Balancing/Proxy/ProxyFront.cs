@@ -19,7 +19,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// inherits its predecessor's health, and nothing restarts the proxy.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, ILoggerFactory loggerFactory)
+internal sealed class ProxyFront(ClusterHostConfig config, ServerCertificate certificate, TimeProvider time, ILoggerFactory loggerFactory)
     : IClusterFront, IFrontMetricsSource, IAsyncDisposable
 {
     private readonly WorkerRotation _rotation = new(config.Balance);
@@ -61,8 +61,13 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
             {
                 _workers = TcpWorkerEndpoints.Create(config.Workers);
             }
+            if (certificate.IsConfigured)
+            {
+                certificate.Load();
+                certificate.WarnIfKeyExposed();
+            }
             endpoints = PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
-            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, loggerFactory, time, cancellationToken).ConfigureAwait(false);
+            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, certificate, loggerFactory, time, cancellationToken).ConfigureAwait(false);
             _urls = endpoints.Urls;
         }
         catch

@@ -18,7 +18,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// <summary>
 /// The proxy front's server: an embedded web application (<see cref="EmbeddedWebApplication"/>:
 /// its own Kestrel and container, the primary's logging) serving YARP on the public sockets the
-/// <see cref="ProxyFront"/> bound.
+/// <see cref="ProxyFront"/> bound. It terminates TLS on the https endpoints (<see cref="FrontTls"/>).
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class ProxyServer : IAsyncDisposable
@@ -51,13 +51,13 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <exception cref="ClusterStartupException">The server cannot start.</exception>
     public static async Task<ProxyServer> StartAsync(
         ClusterHostConfig config, PublicEndpoints endpoints, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers,
-        ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
         WebApplication? app = null;
         MeterCollector? metrics = null;
         try
         {
-            app = Build(config, endpoints, proxyConfig, workers, loggerFactory, time);
+            app = Build(config, endpoints, proxyConfig, workers, certificate, loggerFactory, time);
             // Measured only when the primary serves /metrics: a listener costs on every request.
             metrics = config.MetricsUrls.Count > 0 ? CreateCollector(app.Services, loggerFactory) : null;
             // Kestrel only calls listen() on the sockets already bound.
@@ -89,9 +89,10 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     private static WebApplication Build(
         ClusterHostConfig config, PublicEndpoints endpoints, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers,
-        ILoggerFactory loggerFactory, TimeProvider time)
+        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        var builder = EmbeddedWebApplication.CreateBuilder(endpoints, loggerFactory, time);
+        var builder = EmbeddedWebApplication.CreateBuilder(
+            endpoints, loggerFactory, time, listen => FrontTls.Configure(listen, endpoints.IsHttps(listen.EndPoint), config.Protocols, certificate));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // The worker's own Server header (if any) goes through; the proxy adds none.
@@ -106,7 +107,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         builder.Services.AddMetrics();
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IProxyConfigProvider>(proxyConfig);
-        builder.Services.AddReverseProxy();
+        builder.Services.AddReverseProxy().AddTransforms<GrpcOverHttp2Transform>();
         builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new InMemoryKeyRepository());
         builder.Services.AddSingleton(workers);
         builder.Services.AddSingleton<IForwarderHttpClientFactory, WorkerHttpClientFactory>();

@@ -13,12 +13,15 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// life with a bound, non-listening SO_REUSEPORT socket (as reuseport mode does for the public
 /// port): a bound socket that does not listen receives no connections, and no other program can take
 /// the port while the slot's worker restarts. The worker binds it with SO_REUSEPORT too, which also
-/// lets a replacement listen beside the worker it replaces.
+/// lets a replacement listen beside the worker it replaces. A second port per slot, reserved the
+/// same way, is the worker's HTTP/2 (prior knowledge) listener, for gRPC.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class TcpWorkerEndpoints : IWorkerEndpoints
 {
     private readonly Dictionary<int, Socket> _reservations = [];
+    private readonly Dictionary<int, Socket> _http2Reservations = [];
+    private readonly Dictionary<int, int> _http2PortByPort = [];
     private readonly Lock _gate = new();
 
     private TcpWorkerEndpoints()
@@ -66,6 +69,7 @@ internal sealed class TcpWorkerEndpoints : IWorkerEndpoints
         var endpoint = Reserve(instance.WorkerId);
         environment[WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.Tcp;
         environment[WorkerEnvironmentVariables.Listen] = endpoint.ToString();
+        environment[WorkerEnvironmentVariables.Http2Listen] = ReserveHttp2(instance.WorkerId, endpoint.Port).ToString();
         return new WorkerDestination(instance, WorkerDestination.IdOf(instance),
             string.Create(CultureInfo.InvariantCulture, $"http://{endpoint}/"));
     }
@@ -76,6 +80,34 @@ internal sealed class TcpWorkerEndpoints : IWorkerEndpoints
     }
 
     public EndPoint? Resolve(string host) => null;
+
+    public string? Http2Address(string destinationAddress)
+    {
+        if (!Uri.TryCreate(destinationAddress, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+        lock (_gate)
+        {
+            return _http2PortByPort.TryGetValue(uri.Port, out var port)
+                ? string.Create(CultureInfo.InvariantCulture, $"http://{uri.Host}:{port}/")
+                : null;
+        }
+    }
+
+    private IPEndPoint ReserveHttp2(int workerId, int port)
+    {
+        lock (_gate)
+        {
+            if (!_http2Reservations.TryGetValue(workerId, out var socket))
+            {
+                _http2Reservations[workerId] = socket = ReusePortSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            }
+            var endpoint = (IPEndPoint)socket.LocalEndPoint!;
+            _http2PortByPort[port] = endpoint.Port;
+            return endpoint;
+        }
+    }
 
     private IPEndPoint Reserve(int workerId)
     {
@@ -93,11 +125,12 @@ internal sealed class TcpWorkerEndpoints : IWorkerEndpoints
     {
         lock (_gate)
         {
-            foreach (var socket in _reservations.Values)
+            foreach (var socket in _reservations.Values.Concat(_http2Reservations.Values))
             {
                 socket.Dispose();
             }
             _reservations.Clear();
+            _http2Reservations.Clear();
         }
     }
 }

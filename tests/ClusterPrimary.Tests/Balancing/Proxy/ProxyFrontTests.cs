@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Net;
 using ClusterHost.Control;
+using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Balancing.Proxy;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
@@ -33,7 +34,7 @@ public sealed class ProxyFrontTests
     [Fact]
     public async Task StartAsync_ServesThePublicPort_WithNoWorkerYet_As503()
     {
-        var front = new ProxyFront(Config("http://127.0.0.1:0"), TimeProvider.System, NullLoggerFactory.Instance);
+        var front = Front(Config("http://127.0.0.1:0"));
         string directory;
         await using (front)
         {
@@ -55,7 +56,7 @@ public sealed class ProxyFrontTests
     [Fact]
     public async Task WorkerLifecycle_DrivesTheRotation()
     {
-        await using var front = new ProxyFront(Config("http://127.0.0.1:0", ProxyTransport.Tcp), TimeProvider.System, NullLoggerFactory.Instance);
+        await using var front = Front(Config("http://127.0.0.1:0", ProxyTransport.Tcp));
         await front.StartAsync(CancellationToken.None);
         var environment = new Dictionary<string, string?>();
 
@@ -79,7 +80,7 @@ public sealed class ProxyFrontTests
     [Fact]
     public async Task WorkerThatRefusesConnections_RequestsAreRetriedOnTheOther_AndItIsMarkedUnhealthy()
     {
-        await using var front = new ProxyFront(Config("http://127.0.0.1:0"), TimeProvider.System, NullLoggerFactory.Instance);
+        await using var front = Front(Config("http://127.0.0.1:0"));
         await front.StartAsync(CancellationToken.None);
         var dead = new Dictionary<string, string?>();
         var live = new Dictionary<string, string?>();
@@ -142,7 +143,7 @@ public sealed class ProxyFrontTests
     {
         using var squatter = new PortSquatter();
         var port = squatter.Port;
-        await using var front = new ProxyFront(Config($"http://127.0.0.1:{port}"), TimeProvider.System, NullLoggerFactory.Instance);
+        await using var front = Front(Config($"http://127.0.0.1:{port}"));
 
         var error = await Assert.ThrowsAsync<ClusterStartupException>(() => front.StartAsync(CancellationToken.None));
 
@@ -153,7 +154,7 @@ public sealed class ProxyFrontTests
     [Fact]
     public async Task StartAsync_LocalhostPortZero_BindsBothLoopbacksOnOnePort()
     {
-        await using var front = new ProxyFront(Config("http://localhost:0"), TimeProvider.System, NullLoggerFactory.Instance);
+        await using var front = Front(Config("http://localhost:0"));
         await front.StartAsync(CancellationToken.None);
         var port = new Uri(Assert.Single(front.Urls)).Port;
 
@@ -163,4 +164,7 @@ public sealed class ProxyFrontTests
             await client.ConnectAsync(new IPEndPoint(address, port));
         }
     }
+
+    private static ProxyFront Front(ClusterHostConfig config) =>
+        new(config, new ServerCertificate(config, TimeProvider.System, NullLogger<ServerCertificate>.Instance), TimeProvider.System, NullLoggerFactory.Instance);
 }

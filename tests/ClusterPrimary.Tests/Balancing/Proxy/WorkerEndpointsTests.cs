@@ -80,4 +80,35 @@ public sealed class WorkerEndpointsTests : IDisposable
         var refused = Assert.Throws<SocketException>(() => probe.Connect(endpoint));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
+
+    [Fact]
+    public void Unix_EachLaunchHasAnHttp2Socket_ForItsOwnDestinationOnly()
+    {
+        using var endpoints = new UnixWorkerEndpoints(WorkerRuntimeDirectory.Create(_base, 1, _ => true, UnixWorkerEndpoints.LongestSocketName));
+        var environment = new Dictionary<string, string?>();
+
+        var destination = endpoints.Assign(new WorkerInstance(1023, long.MaxValue), environment);
+
+        Assert.Equal(Path.Combine(endpoints.Directory, $"w1023-{long.MaxValue}-h2.sock"), environment[WorkerEnvironmentVariables.Http2Listen]);
+        Assert.Equal($"http://w1023-{long.MaxValue}-h2/", endpoints.Http2Address(destination.Address));
+        Assert.Equal(new UnixDomainSocketEndPoint(environment[WorkerEnvironmentVariables.Http2Listen]!).ToString(),
+            endpoints.Resolve($"w1023-{long.MaxValue}-h2")!.ToString());
+        Assert.Null(endpoints.Http2Address("http://localhost/"));
+        Assert.Null(endpoints.Http2Address($"http://w1023-{long.MaxValue}-h2/"));
+    }
+
+    [Fact]
+    public void Tcp_EachSlotHasAnHttp2Port_KeptAcrossLaunches()
+    {
+        using var endpoints = TcpWorkerEndpoints.Create(1);
+        var environment = new Dictionary<string, string?>();
+
+        var first = endpoints.Assign(new WorkerInstance(0, 1), environment);
+        var http2 = environment[WorkerEnvironmentVariables.Http2Listen];
+        endpoints.Assign(new WorkerInstance(0, 2), environment);
+
+        Assert.Equal(http2, environment[WorkerEnvironmentVariables.Http2Listen]);
+        Assert.Equal($"http://{http2}/", endpoints.Http2Address(first.Address));
+        Assert.NotEqual(first.Address, endpoints.Http2Address(first.Address));
+    }
 }
