@@ -1,3 +1,5 @@
+using ClusterHost.Primary.Platform;
+
 namespace ClusterHost.Primary.Configuration;
 
 /// <summary>The validated, resolved settings the primary runs with. Immutable.</summary>
@@ -48,4 +50,10 @@ internal sealed record ClusterHostConfig
 
     /// <summary>Where <c>/metrics</c> is served; empty when <c>--metrics-urls none</c>.</summary>
     public IReadOnlyList<ListenUrl> MetricsUrls { get; init; } = [];
+
+    /// <summary>
+    /// The listening sockets systemd passed (<c>LISTEN_FDS</c>); when active, the public endpoints
+    /// are these and <see cref="Urls"/> is not bound. <see cref="SocketActivation.None"/> by default.
+    /// </summary>
+    public SocketActivation Activation { get; init; } = SocketActivation.None;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Supervision;
 
 namespace ClusterHost.Primary.Configuration;
@@ -25,11 +26,14 @@ internal static class ClusterHostOptionsValidator
     /// latter, so that a problem with them is a start-up error like any other.
     /// </remarks>
     public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors) =>
-        Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess);
+        Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess,
+            SocketActivation.Read(Environment.GetEnvironmentVariable, Environment.ProcessId, errors));
 
     internal static ClusterHostConfig? Validate(
-        ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors, Func<string> defaultStateDirectory)
+        ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors, Func<string> defaultStateDirectory,
+        SocketActivation? activation = null)
     {
+        activation ??= SocketActivation.None;
         if (options.Workers is < MinWorkers or > MaxWorkers)
         {
             errors.Add($"--workers must be from {MinWorkers} to {MaxWorkers} (got {options.Workers})");
@@ -61,6 +65,8 @@ internal static class ClusterHostOptionsValidator
         {
             errors.Add($"--max-requests-jitter must be from 0 to {MaxJitter} (got {options.MaxRequestsJitter})");
         }
+
+        CheckActivation(options.Mode, activation, errors);
 
         if (errors.Count > 0)
         {
@@ -95,7 +101,22 @@ internal static class ClusterHostOptionsValidator
                 ? Path.Combine(Path.GetTempPath(), "clusterhost")
                 : Path.GetFullPath(options.EvidenceDir),
             MetricsUrls = metricsUrls,
+            Activation = activation,
         };
+    }
+
+    /// <summary>
+    /// Passed sockets (<c>LISTEN_FDS</c>) are served in <c>shared</c> mode (the workers inherit them)
+    /// and <c>proxy</c> mode (the primary's front accepts on them). <c>reuseport</c> cannot: each
+    /// worker needs a socket of its own with SO_REUSEPORT set before it is bound, and a passed
+    /// socket is bound and listening already.
+    /// </summary>
+    private static void CheckActivation(BalancingMode mode, SocketActivation activation, ICollection<string> errors)
+    {
+        if (activation.IsActive && mode == BalancingMode.ReusePort)
+        {
+            errors.Add($"--mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS={activation.Descriptors.Count}): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or proxy)");
+        }
     }
 
     private static void CheckSeconds(string name, double value, double min, ICollection<string> errors)

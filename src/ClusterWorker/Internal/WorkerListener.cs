@@ -21,6 +21,18 @@ internal static class WorkerListener
                 kestrel.ListenUnixSocket(environment.UnixSocketPath!);
                 return;
             }
+            if (environment.ListenMode == WorkerListenModes.Inherited)
+            {
+                // The primary's listening sockets, inherited at these numbers. They stay without
+                // FD_CLOEXEC: .NET then never shuts such a socket down when Kestrel closes it at
+                // drain (it does to unblock a socket it owns alone), which would end the queue
+                // every other worker accepts from.
+                foreach (var fd in environment.InheritedDescriptors)
+                {
+                    kestrel.ListenHandle((ulong)fd);
+                }
+                return;
+            }
             foreach (var endpoint in environment.Endpoints)
             {
                 kestrel.Listen(endpoint);

@@ -61,7 +61,11 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
             {
                 _workers = TcpWorkerEndpoints.Create(config.Workers);
             }
-            endpoints = PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
+            // Passed sockets stay as systemd gave them (inheritable): .NET then never shuts one
+            // down when Kestrel closes it, which would end it for systemd too.
+            endpoints = config.Activation.IsActive
+                ? ActivatedEndpoints.Adopt(config.Activation)
+                : PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
             _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, loggerFactory, time, cancellationToken).ConfigureAwait(false);
             _urls = endpoints.Urls;
         }
