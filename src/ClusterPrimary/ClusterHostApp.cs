@@ -35,6 +35,11 @@ internal static class ClusterHostApp
         var errors = new List<string>(commandLine.Errors);
         var options = ClusterHostOptionsBinder.Bind(builder.Configuration, errors);
         var config = ClusterHostOptionsValidator.Validate(options, commandLine.AppArguments, errors);
+        if (config is not null && StateDirectorySetup.Prepare(config, isDefault: string.IsNullOrWhiteSpace(options.StateDir)) is { } stateProblem)
+        {
+            errors.Add(stateProblem);
+            config = null;
+        }
         if (config is null)
         {
             foreach (var error in errors)

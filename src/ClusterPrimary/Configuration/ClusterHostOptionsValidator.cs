@@ -21,9 +21,8 @@ internal static class ClusterHostOptionsValidator
 
     /// <summary>Adds every problem to <paramref name="errors"/>; returns null if it holds any, earlier ones included.</summary>
     /// <remarks>
-    /// Relative paths resolve against the directory the primary runs in. The state directory and
-    /// the app's key directory in it are created here (mode 0700), with an active key in the
-    /// latter, so that a problem with them is a start-up error like any other.
+    /// Relative paths resolve against the directory the primary runs in. Nothing is created here:
+    /// the state and key directories are made at start, by <see cref="StateDirectorySetup"/>.
     /// </remarks>
     public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors) =>
         Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess,
@@ -72,12 +71,9 @@ internal static class ClusterHostOptionsValidator
         {
             return null;
         }
-        // Last, and only when all else holds: it creates directories.
-        var (stateDirectory, keyDirectory) = PrepareStateDirectory(options.StateDir, defaultStateDirectory, appPath!, errors);
-        if (errors.Count > 0)
-        {
-            return null;
-        }
+        // Only resolved here; StateDirectorySetup creates them at start.
+        var stateDirectory = string.IsNullOrWhiteSpace(options.StateDir) ? defaultStateDirectory() : Path.GetFullPath(options.StateDir);
+        var keyDirectory = StateDirectory.KeyDirectory(stateDirectory, appPath!);
         return new ClusterHostConfig
         {
             Workers = options.Workers,
@@ -179,26 +175,4 @@ internal static class ClusterHostOptionsValidator
 
     internal static string DefaultWorkingDirectory(string appPath) =>
         appPath == DefaultAppPath ? Path.GetDirectoryName(DefaultAppPath)! : Directory.GetCurrentDirectory();
-
-    private static (string? State, string? Keys) PrepareStateDirectory(
-        string? stateDir, Func<string> defaultStateDirectory, string appPath, ICollection<string> errors)
-    {
-        var isDefault = string.IsNullOrWhiteSpace(stateDir);
-        var state = isDefault ? defaultStateDirectory() : Path.GetFullPath(stateDir!);
-        // The default may lie in a shared place (/tmp): it must be this user's own.
-        if (StateDirectory.Prepare(state, mustBePrivate: isDefault) is { } problem)
-        {
-            errors.Add($"--state-dir {problem}{(isDefault ? " (the default; pass --state-dir DIR)" : "")}");
-            return (null, null);
-        }
-        var keys = StateDirectory.KeyDirectory(state, appPath);
-        if ((StateDirectory.Prepare(Path.GetDirectoryName(keys)!, mustBePrivate: true)
-            ?? StateDirectory.Prepare(keys, mustBePrivate: true)
-            ?? SharedKeyRing.EnsureActiveKey(keys)) is { } keysProblem)
-        {
-            errors.Add($"--state-dir: the key directory {keysProblem}");
-            return (null, null);
-        }
-        return (state, keys);
-    }
 }

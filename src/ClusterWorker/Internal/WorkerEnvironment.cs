@@ -76,7 +76,7 @@ internal sealed record WorkerEnvironment
             WorkerListenModes.Unix => environment with { UnixSocketPath = listen },
             WorkerListenModes.Inherited => environment with { InheritedDescriptors = ParseDescriptors(listen) },
             _ => throw Malformed(WorkerEnvironmentVariables.ListenMode,
-                $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}', '{WorkerListenModes.Tcp}' or '{WorkerListenModes.Inherited}' (got '{mode}')"),
+                $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}' or '{WorkerListenModes.Tcp}', or '{WorkerListenModes.Inherited}' (got '{mode}')"),
         };
     }
 

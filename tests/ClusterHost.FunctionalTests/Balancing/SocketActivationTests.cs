@@ -24,7 +24,10 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
         var port = FreePort();
         await using var primary = StartActivated(port, [TestPaths.Dotnet, TestPaths.Primary, "--mode", "shared", "--workers", "2"]);
 
+        // systemd-socket-activate starts the service at the first connection, which waits in the backlog meanwhile.
+        using var first = await ActivateAsync(primary, port);
         var (url, pids) = await primary.WaitForReadyAsync();
+        Assert.Equal(HttpStatusCode.OK, (await first.Response).StatusCode);
         Assert.Equal(new Uri($"http://127.0.0.1:{port}/"), url);
         Assert.Contains(primary.Lines, l => l.Contains("Serving the 1 socket(s) systemd passed (LISTEN_FDS)", StringComparison.Ordinal));
         await AssertEveryWorkerAnswersAsync(url, pids);
@@ -111,7 +114,9 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
                  TestPaths.Dotnet, TestPaths.Primary, "--mode", "shared", "--workers", "2", "--state-dir", home.File("state")],
                 new Dictionary<string, string?> { ["HOME"] = home.Path }))
             {
+                using var first = await ActivateAsync(primary, port);
                 var (url, pids) = await primary.WaitForReadyAsync();
+                Assert.Equal(HttpStatusCode.OK, (await first.Response).StatusCode);
                 Assert.Equal(port, url.Port);
                 var uid = UidOf(primary.Pid);
                 Assert.NotEqual(0, uid);
@@ -132,6 +137,19 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
         ClusterProcess.StartProgram(output, SocketActivate,
             ["-l", $"127.0.0.1:{port}", .. command, "--metrics-urls", "http://127.0.0.1:0"],
             Path.GetTempPath(), environment ?? new Dictionary<string, string?>(), Path.GetDirectoryName(TestPaths.Primary)!);
+
+    /// <summary>Once the socket listens, sends the request that makes systemd-socket-activate start the primary.</summary>
+    private static async Task<FirstRequest> ActivateAsync(ClusterProcess activator, int port)
+    {
+        await activator.WaitForLineAsync(new Regex($@"Listening on 127\.0\.0\.1:{port} as 3"));
+        var client = new HttpClient { Timeout = ClusterProcess.Patience };
+        return new FirstRequest(client, client.GetAsync(new Uri($"http://127.0.0.1:{port}/")));
+    }
+
+    private sealed record FirstRequest(HttpClient Client, Task<HttpResponseMessage> Response) : IDisposable
+    {
+        public void Dispose() => Client.Dispose();
+    }
 
     private static async Task AssertEveryWorkerAnswersAsync(Uri url, int[] pids)
     {

@@ -84,6 +84,10 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
         {
             Log.StaleRuntimeDirectoryRemoved(_logger, path, pid);
         }
+        if (config.Activation.IsActive)
+        {
+            Log.ServingActivatedSockets(_logger, config.Activation.Descriptors.Count, string.Join(", ", _urls));
+        }
         Log.ProxyListening(_logger, string.Join(", ", _urls), EnumNames<ProxyBalancePolicy>.ToName(config.Balance), _workers.Description);
     }
 
