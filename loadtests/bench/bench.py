@@ -173,6 +173,7 @@ def make_targets(args, dotnet):
                r"Now listening on: (?P<url>http://\S+)", False),
         Target("reuseport", f"ClusterHost reuseport, {WORKERS} workers",
                [dotnet, primary, "--mode", "reuseport"] + common, REPO, ready, True),
+        shared_target(dotnet, primary, common, ready),
         Target("proxy-unix", f"ClusterHost proxy over Unix sockets, {WORKERS} workers",
                [dotnet, primary, "--mode", "proxy", "--proxy-transport", "unix"] + common, REPO, ready, True),
         Target("proxy-tcp", f"ClusterHost proxy over loopback TCP, {WORKERS} workers",
@@ -185,6 +186,13 @@ def make_targets(args, dotnet):
                               REPO, r"node-cluster ready: (?P<url>http://\S+) \(.*pids (?P<pids>[\d, ]+)\)", False))
     wanted = args.targets.split(",") if args.targets else [t.name for t in targets]
     return [t for t in targets if t.name in wanted], node
+
+
+def shared_target(dotnet, primary, common, ready):
+    """ClusterHost shared (issue 15): every worker accepts from the primary's one listening socket.
+    One kernel queue, whoever wakes first: its max/min share sits beside reuseport's in the balance table."""
+    return Target("shared", f"ClusterHost shared (one listening socket, inherited), {WORKERS} workers",
+                  [dotnet, primary, "--mode", "shared"] + common, REPO, ready, True)
 
 
 def which(command):

@@ -6,6 +6,7 @@ using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Primary;
@@ -34,6 +35,11 @@ internal static class ClusterHostApp
         var errors = new List<string>(commandLine.Errors);
         var options = ClusterHostOptionsBinder.Bind(builder.Configuration, errors);
         var config = ClusterHostOptionsValidator.Validate(options, commandLine.AppArguments, errors);
+        if (config is not null && StateDirectorySetup.Prepare(config, isDefault: string.IsNullOrWhiteSpace(options.StateDir)) is { } stateProblem)
+        {
+            errors.Add(stateProblem);
+            config = null;
+        }
         if (config is null)
         {
             foreach (var error in errors)
@@ -66,11 +72,19 @@ internal static class ClusterHostApp
     private static void ConfigureLogging(ILoggingBuilder logging)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(console =>
+        if (SystemdHelpers.IsSystemdService())
         {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-        });
+            // journald stamps each line itself and reads the <N> priority prefix.
+            logging.AddSystemdConsole();
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
         logging.SetMinimumLevel(LogLevel.Information);
         // Kestrel and YARP log every request at Information; only their problems are of interest.
         logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -96,6 +110,7 @@ internal static class ClusterHostApp
         services.AddSingleton<BackgroundTasks>();
         services.AddClusterFront();
         services.AddSupervision();
+        services.AddServiceManagerNotifications();
         services.AddClusterMetrics();
         services.AddSingleton<ClusterLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterLifecycle>());

@@ -15,10 +15,12 @@ internal static class ClusterFrontServiceCollectionExtensions
         services.AddSingleton<ServerCertificate>();
         services.AddSingleton<ReusePortFront>();
         services.AddSingleton<ProxyFront>();
+        services.AddSingleton<SharedSocketFront>();
         services.AddSingleton<IClusterFront>(sp => sp.GetRequiredService<ClusterHostConfig>().Mode switch
         {
             BalancingMode.ReusePort => sp.GetRequiredService<ReusePortFront>(),
             BalancingMode.Proxy => sp.GetRequiredService<ProxyFront>(),
+            BalancingMode.Shared => sp.GetRequiredService<SharedSocketFront>(),
             var mode => throw new ArgumentOutOfRangeException(nameof(services), mode, "unknown balancing mode"),
         });
         return services;

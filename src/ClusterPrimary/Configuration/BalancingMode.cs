@@ -11,4 +11,10 @@ internal enum BalancingMode
 
     /// <summary>The primary accepts every connection and forwards each request to a worker (YARP).</summary>
     Proxy,
+
+    /// <summary>
+    /// Every worker inherits the primary's listening socket (bound once, or passed by systemd) and
+    /// accepts from its one kernel queue.
+    /// </summary>
+    Shared,
 }

@@ -1,3 +1,4 @@
+using ClusterHost.Primary.Platform;
 using ClusterHost.Tls;
 
 namespace ClusterHost.Primary.Configuration;
@@ -56,4 +57,10 @@ internal sealed record ClusterHostConfig
 
     /// <summary>HTTP versions of the public endpoints.</summary>
     public ListenProtocols Protocols { get; init; } = ListenProtocols.Http1And2;
+
+    /// <summary>
+    /// The listening sockets systemd passed (<c>LISTEN_FDS</c>); when active, the public endpoints
+    /// are these and <see cref="Urls"/> is not bound. <see cref="SocketActivation.None"/> by default.
+    /// </summary>
+    public SocketActivation Activation { get; init; } = SocketActivation.None;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Supervision;
 using ClusterHost.Tls;
 
@@ -21,16 +22,18 @@ internal static class ClusterHostOptionsValidator
 
     /// <summary>Adds every problem to <paramref name="errors"/>; returns null if it holds any, earlier ones included.</summary>
     /// <remarks>
-    /// Relative paths resolve against the directory the primary runs in. The state directory and
-    /// the app's key directory in it are created here (mode 0700), with an active key in the
-    /// latter, so that a problem with them is a start-up error like any other.
+    /// Relative paths resolve against the directory the primary runs in. Nothing is created here:
+    /// the state and key directories are made at start, by <see cref="StateDirectorySetup"/>.
     /// </remarks>
     public static ClusterHostConfig? Validate(ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors) =>
-        Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess);
+        Validate(options, appArguments, errors, StateDirectory.DefaultForThisProcess,
+            SocketActivation.Read(Environment.GetEnvironmentVariable, Environment.ProcessId, errors));
 
     internal static ClusterHostConfig? Validate(
-        ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors, Func<string> defaultStateDirectory)
+        ClusterHostOptions options, IReadOnlyList<string> appArguments, ICollection<string> errors, Func<string> defaultStateDirectory,
+        SocketActivation? activation = null)
     {
+        activation ??= SocketActivation.None;
         if (options.Workers is < MinWorkers or > MaxWorkers)
         {
             errors.Add($"--workers must be from {MinWorkers} to {MaxWorkers} (got {options.Workers})");
@@ -64,17 +67,15 @@ internal static class ClusterHostOptionsValidator
         }
 
         var certificate = CertificateCheck.Check(options, urls, DateTimeOffset.UtcNow, errors);
+        CheckActivation(options.Mode, activation, errors);
 
         if (errors.Count > 0)
         {
             return null;
         }
-        // Last, and only when all else holds: it creates directories.
-        var (stateDirectory, keyDirectory) = PrepareStateDirectory(options.StateDir, defaultStateDirectory, appPath!, errors);
-        if (errors.Count > 0)
-        {
-            return null;
-        }
+        // Only resolved here; StateDirectorySetup creates them at start.
+        var stateDirectory = string.IsNullOrWhiteSpace(options.StateDir) ? defaultStateDirectory() : Path.GetFullPath(options.StateDir);
+        var keyDirectory = StateDirectory.KeyDirectory(stateDirectory, appPath!);
         return new ClusterHostConfig
         {
             Workers = options.Workers,
@@ -100,7 +101,22 @@ internal static class ClusterHostOptionsValidator
             MetricsUrls = metricsUrls,
             Certificate = certificate,
             Protocols = options.Protocols,
+            Activation = activation,
         };
+    }
+
+    /// <summary>
+    /// Passed sockets (<c>LISTEN_FDS</c>) are served in <c>shared</c> mode (the workers inherit them)
+    /// and <c>proxy</c> mode (the primary's front accepts on them). <c>reuseport</c> cannot: each
+    /// worker needs a socket of its own with SO_REUSEPORT set before it is bound, and a passed
+    /// socket is bound and listening already.
+    /// </summary>
+    private static void CheckActivation(BalancingMode mode, SocketActivation activation, ICollection<string> errors)
+    {
+        if (activation.IsActive && mode == BalancingMode.ReusePort)
+        {
+            errors.Add($"--mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS={activation.Descriptors.Count}): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or proxy)");
+        }
     }
 
     private static void CheckSeconds(string name, double value, double min, ICollection<string> errors)
@@ -163,26 +179,4 @@ internal static class ClusterHostOptionsValidator
 
     internal static string DefaultWorkingDirectory(string appPath) =>
         appPath == DefaultAppPath ? Path.GetDirectoryName(DefaultAppPath)! : Directory.GetCurrentDirectory();
-
-    private static (string? State, string? Keys) PrepareStateDirectory(
-        string? stateDir, Func<string> defaultStateDirectory, string appPath, ICollection<string> errors)
-    {
-        var isDefault = string.IsNullOrWhiteSpace(stateDir);
-        var state = isDefault ? defaultStateDirectory() : Path.GetFullPath(stateDir!);
-        // The default may lie in a shared place (/tmp): it must be this user's own.
-        if (StateDirectory.Prepare(state, mustBePrivate: isDefault) is { } problem)
-        {
-            errors.Add($"--state-dir {problem}{(isDefault ? " (the default; pass --state-dir DIR)" : "")}");
-            return (null, null);
-        }
-        var keys = StateDirectory.KeyDirectory(state, appPath);
-        if ((StateDirectory.Prepare(Path.GetDirectoryName(keys)!, mustBePrivate: true)
-            ?? StateDirectory.Prepare(keys, mustBePrivate: true)
-            ?? SharedKeyRing.EnsureActiveKey(keys)) is { } keysProblem)
-        {
-            errors.Add($"--state-dir: the key directory {keysProblem}");
-            return (null, null);
-        }
-        return (state, keys);
-    }
 }

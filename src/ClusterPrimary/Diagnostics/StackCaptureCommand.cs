@@ -67,7 +67,8 @@ internal static class StackCaptureCommand
         {
             startInfo.ArgumentList.Add(arg);
         }
-        using var child = Process.Start(startInfo)!;
+        // Not while a worker starts: it must not inherit the workers' listening sockets.
+        using var child = InheritedListeners.StartOther(() => Process.Start(startInfo))!;
         var error = child.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Timeout);
         try

@@ -13,9 +13,9 @@ namespace ClusterHost.Primary.Hosting;
 /// The primary's one hosted service: the order in which the cluster starts and stops, in one place.
 /// <list type="table">
 /// <item><term>StartingAsync</term><description>claim the public endpoints (the front), then the metrics endpoint. A port in use ends the start here, before any worker, as <see cref="StartupError"/>.</description></item>
-/// <item><term>StartAsync</term><description>take the operator's signals, start the workers, the reload queue and the watch.</description></item>
-/// <item><term>StartedAsync</term><description>log "ClusterHost ready" once every slot has a ready worker.</description></item>
-/// <item><term>StoppingAsync</term><description>add and remove no more workers, give the signals back, stop accepting on the public URLs.</description></item>
+/// <item><term>StartAsync</term><description>take the operator's signals, start the workers, the reload queue, the watch and the reports to systemd (status, watchdog).</description></item>
+/// <item><term>StartedAsync</term><description>log "ClusterHost ready" and tell systemd READY=1 once every slot has a ready worker.</description></item>
+/// <item><term>StoppingAsync</term><description>add and remove no more workers, give the signals back, tell systemd STOPPING=1, stop accepting on the public URLs.</description></item>
 /// <item><term>StopAsync</term><description>stop the loops, drain every worker, wait for every task started.</description></item>
 /// <item><term>StoppedAsync</term><description>stop the metrics endpoint last: it answered while the workers drained.</description></item>
 /// </list>
@@ -29,6 +29,7 @@ internal sealed class ClusterLifecycle(
     ReloadQueue reloads,
     WorkerWatch watch,
     ClusterSignals signals,
+    ServiceManagerNotifications serviceManager,
     BackgroundTasks tasks,
     ClusterOutcome outcome,
     IHostApplicationLifetime lifetime,
@@ -66,6 +67,10 @@ internal sealed class ClusterLifecycle(
             supervisor.Start();
             tasks.RunLoop("the reload queue", () => reloads.RunAsync(_stopping.Token));
             tasks.RunLoop("the worker watch", () => watch.RunAsync(_stopping.Token));
+            if (serviceManager.IsEnabled)
+            {
+                tasks.RunLoop("the service manager's status and watchdog", () => serviceManager.RunAsync(_stopping.Token));
+            }
         }
         return Task.CompletedTask;
     }
@@ -94,6 +99,7 @@ internal sealed class ClusterLifecycle(
         var pids = string.Join(", ", current.Select(s => s.Current?.Pid ?? 0));
         var workers = current.Count == 1 ? "1 worker" : string.Create(CultureInfo.InvariantCulture, $"{current.Count} workers");
         Log.ClusterReady(logger, string.Join(", ", front.Urls), EnumNames<BalancingMode>.ToName(front.Mode), workers, config.WorkingDirectory, pids);
+        serviceManager.Ready();
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -104,6 +110,7 @@ internal sealed class ClusterLifecycle(
         }
         var live = supervisor.BeginShutdown();
         signals.Dispose();
+        serviceManager.Stopping(live);
         Log.ShuttingDown(logger, live, config.ShutdownTimeout);
         await front.StopAcceptingAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
+using ClusterHost.Primary.Supervision;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,6 +27,7 @@ internal sealed class MetricsServer(
     ClusterHostConfig config,
     ClusterMetricsScraper scraper,
     IClusterFront front,
+    WorkerSlots slots,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IAsyncDisposable
 {
@@ -101,6 +103,11 @@ internal sealed class MetricsServer(
     {
         var request = context.Request;
         var response = context.Response;
+        if (request.Path == ReadinessProbe.Path && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+        {
+            await ReadinessProbe.WriteAsync(context, slots).ConfigureAwait(false);
+            return;
+        }
         if (request.Path != Path)
         {
             response.StatusCode = StatusCodes.Status404NotFound;

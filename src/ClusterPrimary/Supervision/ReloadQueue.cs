@@ -12,9 +12,16 @@ internal sealed class ReloadQueue(WorkerSlots slots, TimeProvider time, ILogger<
 {
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
 
+    /// <summary>A reload was asked for (queued or coalesced); raised on the caller's thread.</summary>
+    public event Action? Requested;
+
+    /// <summary>A reload ended (finished, aborted or failed) and none is queued.</summary>
+    public event Action? Settled;
+
     /// <summary>Asks for a rolling reload; queued, or coalesced into the one already queued.</summary>
     public void Request()
     {
+        Requested?.Invoke();
         if (_requests.Writer.TryWrite(true))
         {
             Log.ReloadRequested(logger);
@@ -39,6 +46,10 @@ internal sealed class ReloadQueue(WorkerSlots slots, TimeProvider time, ILogger<
                 catch (Exception e)
                 {
                     Log.ReloadFailed(logger, e);
+                }
+                if (_requests.Reader.Count == 0)
+                {
+                    Settled?.Invoke();
                 }
             }
         }

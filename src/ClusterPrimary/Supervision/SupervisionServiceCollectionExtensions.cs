@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Control;
 using ClusterHost.Primary.Diagnostics;
+using ClusterHost.Primary.Platform;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterHost.Primary.Supervision;
@@ -11,6 +12,7 @@ internal static class SupervisionServiceCollectionExtensions
     public static IServiceCollection AddSupervision(this IServiceCollection services)
     {
         services.AddSingleton<WorkerSlots>();
+        services.AddSingleton<InheritedListeners>();
         services.AddSingleton<ControlServer>();
         services.AddSingleton<WorkerHandshakeWatch>();
         services.AddSingleton<IWorkerLauncher, WorkerLauncher>();

@@ -15,7 +15,8 @@ namespace ClusterHost.Primary.Supervision;
 /// configured working directory, with the worker behaviour injected (<see cref="WorkerInjection"/>).
 /// </summary>
 internal sealed class WorkerLauncher(
-    ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch) : IWorkerLauncher
+    ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch,
+    InheritedListeners inheritedListeners) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -39,7 +40,7 @@ internal sealed class WorkerLauncher(
         }
         ConfigureEnvironment(startInfo.Environment, instance, token);
 
-        var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
+        var process = inheritedListeners.StartWorker(() => WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error));
         controlServer.Expect(process.Control, process.Pid);
         return handshakeWatch.Watch(process);
     }

@@ -22,14 +22,24 @@ internal sealed class WorkerWatch(
     /// <summary>How often heartbeats, memory and request counts are checked. 1 s.</summary>
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    private long _lastCheck;
+
+    /// <summary>
+    /// When the loop last ran (a <see cref="TimeProvider"/> timestamp), 0 before it starts: the
+    /// supervisor's pulse, on which the systemd watchdog ping depends.
+    /// </summary>
+    public long LastCheck => Interlocked.Read(ref _lastCheck);
+
     /// <summary>Checks every <see cref="Interval"/> until <paramref name="stoppingToken"/> is cancelled; one slot's failure never ends it.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
+        Interlocked.Exchange(ref _lastCheck, time.GetTimestamp());
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
+                Interlocked.Exchange(ref _lastCheck, time.GetTimestamp());
                 foreach (var slot in slots.Current)
                 {
                     try

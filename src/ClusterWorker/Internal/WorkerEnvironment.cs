@@ -16,6 +16,9 @@ internal sealed record WorkerEnvironment
     public required string ListenMode { get; init; }
     public IReadOnlyList<IPEndPoint> Endpoints { get; init; } = [];
     public string? UnixSocketPath { get; init; }
+
+    /// <summary>The inherited listening sockets' descriptor numbers (<see cref="WorkerListenModes.Inherited"/>).</summary>
+    public IReadOnlyList<int> InheritedDescriptors { get; init; } = [];
     public required TimeSpan ShutdownTimeout { get; init; }
 
     /// <summary>The shared data-protection key directory, when the primary gave one.</summary>
@@ -107,8 +110,9 @@ internal sealed record WorkerEnvironment
         {
             WorkerListenModes.ReusePort or WorkerListenModes.Tcp => environment with { Endpoints = ParseEndpoints(listen, WorkerEnvironmentVariables.Listen) },
             WorkerListenModes.Unix => environment with { UnixSocketPath = listen },
+            WorkerListenModes.Inherited => environment with { InheritedDescriptors = ParseDescriptors(listen) },
             _ => throw Malformed(WorkerEnvironmentVariables.ListenMode,
-                $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}' or '{WorkerListenModes.Tcp}' (got '{mode}')"),
+                $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}' or '{WorkerListenModes.Tcp}', or '{WorkerListenModes.Inherited}' (got '{mode}')"),
         };
     }
 
@@ -122,6 +126,18 @@ internal sealed record WorkerEnvironment
         return [.. parts.Select(part => IPEndPoint.TryParse(part, out var endpoint)
             ? endpoint
             : throw Malformed(variable, $"has '{part}', which is not an IP endpoint"))];
+    }
+
+    private static int[] ParseDescriptors(string listen)
+    {
+        var parts = listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            throw Malformed(WorkerEnvironmentVariables.Listen, "names no descriptor");
+        }
+        return [.. parts.Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var fd) && fd >= 3
+            ? fd
+            : throw Malformed(WorkerEnvironmentVariables.Listen, $"has '{part}', which is not a descriptor number of 3 or more"))];
     }
 
     private static InvalidOperationException Malformed(string name, string problem) =>

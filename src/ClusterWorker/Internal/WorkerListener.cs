@@ -36,6 +36,19 @@ internal static class WorkerListener
                 kestrel.ListenUnixSocket(environment.UnixSocketPath!);
                 return;
             }
+            if (environment.ListenMode == WorkerListenModes.Inherited)
+            {
+                // The primary's listening sockets, inherited at these numbers. They stay without
+                // FD_CLOEXEC: .NET then never shuts such a socket down when Kestrel closes it at
+                // drain (it does to unblock a socket it owns alone), which would end the queue
+                // every other worker accepts from.
+                foreach (var fd in environment.InheritedDescriptors)
+                {
+                    var https = environment.IsHttps(InheritedLocalEndPoint(fd));
+                    kestrel.ListenHandle((ulong)fd, listen => tls.ConfigurePublic(listen, https));
+                }
+                return;
+            }
             if (environment.ListenMode == WorkerListenModes.Tcp)
             {
                 // Private, behind the proxy: HTTP/1.1 as Kestrel defaults on cleartext.
@@ -72,5 +85,13 @@ internal static class WorkerListener
                 throw;
             }
         });
+    }
+
+    /// <summary>The local address of an inherited listening socket, to tell whether it is https.</summary>
+    private static EndPoint? InheritedLocalEndPoint(int fd)
+    {
+        // Not owned: the descriptor stays open for Kestrel, inheritable as the primary left it.
+        using var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: false));
+        return socket.LocalEndPoint;
     }
 }

@@ -23,7 +23,7 @@ internal static class WorkerEnvironmentVariables
     /// <summary>How to listen: one of <see cref="WorkerListenModes"/>.</summary>
     public const string ListenMode = "CLUSTERHOST_LISTEN_MODE";
 
-    /// <summary>Where to listen, ';'-separated: IP endpoints for reuseport, a socket path for unix.</summary>
+    /// <summary>Where to listen, ';'-separated: IP endpoints for reuseport, a socket path for unix, descriptor numbers for inherited.</summary>
     public const string Listen = "CLUSTERHOST_LISTEN";
 
     /// <summary>Graceful shutdown budget of the worker's host, in milliseconds.</summary>

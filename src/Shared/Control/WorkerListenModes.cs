@@ -16,6 +16,12 @@ internal static class WorkerListenModes
     /// </summary>
     public const string Tcp = "tcp";
 
+    /// <summary>
+    /// The worker accepts on listening sockets it inherited from the primary (<c>--mode shared</c>),
+    /// at the descriptor numbers given ';'-separated: one kernel queue shared by every worker.
+    /// </summary>
+    public const string Inherited = "inherited";
+
     /// <summary>True for the modes in which the primary's proxy is the worker's only client.</summary>
     public static bool IsBehindProxy(string mode) => mode is Unix or Tcp;
 }

@@ -75,10 +75,12 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task PerWorkerRequestCounts_SumToExactlyTheRequestsSent_WithTwoWorkersServing()
+    [Theory]
+    [InlineData("reuseport")]
+    [InlineData("shared")]
+    public async Task PerWorkerRequestCounts_SumToExactlyTheRequestsSent_WithTwoWorkersServing(string mode)
     {
-        await using var primary = StartPrimary();
+        await using var primary = StartPrimary(2, "--mode", mode);
         using var metrics = await MetricsEndpoint.WaitForAsync(primary);
         var (url, _) = await primary.WaitForReadyAsync();
         const int K = 150;

@@ -6,14 +6,16 @@ namespace ClusterHost.FunctionalTests.Operations;
 
 public sealed class WatchdogTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task StoppedWorker_IsDetectedAsHung_ItsStacksAreWritten_AndANewWorkerServes()
+    [Theory]
+    [InlineData("reuseport")]
+    [InlineData("shared")]
+    public async Task StoppedWorker_IsDetectedAsHung_ItsStacksAreWritten_AndANewWorkerServes(string mode)
     {
         var evidenceDir = Path.Combine(Path.GetTempPath(), $"clusterhost-evidence-{Guid.NewGuid():N}");
         const int timeoutSeconds = 3;
         try
         {
-            await using var primary = ClusterProcess.StartPrimary(output, "--workers", "2", "--urls", "http://127.0.0.1:0",
+            await using var primary = ClusterProcess.StartPrimary(output, "--mode", mode, "--workers", "2", "--urls", "http://127.0.0.1:0",
                 "--worker-timeout", $"{timeoutSeconds}", "--evidence-dir", evidenceDir);
             var (url, _) = await primary.WaitForReadyAsync();
             var pid0 = await Supervision.WorkerRestartTests.ReadyPidAsync(primary, 0);

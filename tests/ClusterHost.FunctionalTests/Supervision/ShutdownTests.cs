@@ -8,12 +8,13 @@ namespace ClusterHost.FunctionalTests.Supervision;
 public sealed class ShutdownTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(Signals.SIGTERM)]
-    [InlineData(Signals.SIGINT)]
-    public async Task Signal_LetsTheInFlightRequestFinish_ThenExitsZeroAndLeavesNoProcess(int signal)
+    [InlineData(Signals.SIGTERM, "reuseport")]
+    [InlineData(Signals.SIGINT, "reuseport")]
+    [InlineData(Signals.SIGTERM, "shared")]
+    public async Task Signal_LetsTheInFlightRequestFinish_ThenExitsZeroAndLeavesNoProcess(int signal, string mode)
     {
         await using var primary = ClusterProcess.StartPrimary(output,
-            "--workers", "2", "--urls", "http://127.0.0.1:0", "--", "--SampleApp:EnableFaults=true");
+            "--mode", mode, "--workers", "2", "--urls", "http://127.0.0.1:0", "--", "--SampleApp:EnableFaults=true");
         var (url, pids) = await primary.WaitForReadyAsync();
 
         using var client = SampleAppClient.FreshConnections(url);

@@ -7,10 +7,12 @@ namespace ClusterHost.FunctionalTests.Supervision;
 
 public sealed class WorkerRestartTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task KilledWorker_IsReplacedInItsSlot_AndTheOtherWorkerIsUntouched()
+    [Theory]
+    [InlineData("reuseport")]
+    [InlineData("shared")]
+    public async Task KilledWorker_IsReplacedInItsSlot_AndTheOtherWorkerIsUntouched(string mode)
     {
-        await using var primary = ClusterProcess.StartPrimary(output, "--workers", "2", "--urls", "http://127.0.0.1:0");
+        await using var primary = ClusterProcess.StartPrimary(output, "--mode", mode, "--workers", "2", "--urls", "http://127.0.0.1:0");
         var (url, _) = await primary.WaitForReadyAsync();
         var pid0 = await ReadyPidAsync(primary, 0);
         var pid1 = await ReadyPidAsync(primary, 1);

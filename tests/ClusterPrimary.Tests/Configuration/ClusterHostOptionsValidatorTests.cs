@@ -1,5 +1,6 @@
 using System.Net;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Platform;
 using Microsoft.Extensions.Configuration;
 
 namespace ClusterHost.Primary.Tests.Configuration;
@@ -26,7 +27,14 @@ public sealed class ClusterHostOptionsValidatorTests : IDisposable
             .Build();
         var errors = new List<string>();
         var options = ClusterHostOptionsBinder.Bind(configuration, errors);
-        return (ClusterHostOptionsValidator.Validate(options, [], errors, () => _defaultStateDirectory), errors);
+        var config = ClusterHostOptionsValidator.Validate(options, [], errors, () => _defaultStateDirectory);
+        // As the primary starts: the directories are made once the settings hold.
+        if (config is not null && StateDirectorySetup.Prepare(config, isDefault: !settings.Any(s => s.Key == "StateDir")) is { } problem)
+        {
+            errors.Add(problem);
+            config = null;
+        }
+        return (config, errors);
     }
 
     [Fact]
@@ -48,7 +56,7 @@ public sealed class ClusterHostOptionsValidatorTests : IDisposable
     [InlineData("Workers", "0", "--workers must be from 1 to 1024 (got 0)")]
     [InlineData("Workers", "1025", "--workers must be from 1 to 1024 (got 1025)")]
     [InlineData("Workers", "two", "--workers must be a whole number (got 'two')")]
-    [InlineData("Mode", "handoff", "--mode must be one of reuseport, proxy (got 'handoff')")]
+    [InlineData("Mode", "handoff", "--mode must be one of reuseport, proxy, shared (got 'handoff')")]
     [InlineData("ShutdownTimeout", "soon", "--shutdown-timeout must be a number of seconds (got 'soon')")]
     [InlineData("ShutdownTimeout", "3601", "--shutdown-timeout must be from 0 to 3600 seconds (got 3601)")]
     [InlineData("StartTimeout", "0", "--start-timeout must be from 1 to 3600 seconds (got 0)")]
@@ -67,6 +75,30 @@ public sealed class ClusterHostOptionsValidatorTests : IDisposable
 
         Assert.Null(config);
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("reuseport", "--mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS=2): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or proxy)")]
+    [InlineData("shared", null)]
+    [InlineData("proxy", null)]
+    public void PassedSockets_AreServedInSharedAndProxyMode_NotInReusePort(string mode, string? expected)
+    {
+        var options = new ClusterHostOptions { Mode = Enum.Parse<BalancingMode>(mode, ignoreCase: true), App = ExistingApp };
+        var activation = new SocketActivation { Descriptors = [3, 4], Names = ["", ""] };
+        var errors = new List<string>();
+
+        var config = ClusterHostOptionsValidator.Validate(options, [], errors, () => _defaultStateDirectory, activation);
+
+        if (expected is null)
+        {
+            Assert.Empty(errors);
+            Assert.Same(activation, config!.Activation);
+        }
+        else
+        {
+            Assert.Null(config);
+            Assert.Equal(expected, Assert.Single(errors));
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using ClusterHost.Control;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Control;
+using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -30,7 +31,7 @@ public sealed class WorkerLauncherTests
             slots.TryAdd(id => new WorkerSlot(id, new UnusedWorkerLauncher(), front, config, TimeProvider.System, NullLogger.Instance));
         }
         await using var control = new ControlServer(TimeProvider.System, NullLogger<ControlServer>.Instance);
-        var launcher = new WorkerLauncher(config, front, control, slots, new WorkerHandshakeWatch(config, new ClusterOutcome(), TimeProvider.System));
+        var launcher = new WorkerLauncher(config, front, control, slots, new WorkerHandshakeWatch(config, new ClusterOutcome(), TimeProvider.System), new InheritedListeners());
         var environment = new Dictionary<string, string?>
         {
             ["NOTIFY_SOCKET"] = "/run/systemd/notify",

@@ -67,6 +67,35 @@ public sealed class WorkerEnvironmentTests
         }
     }
 
+    [Fact]
+    public void InheritedListenMode_GivesTheDescriptorNumbers_AndIsNotBehindTheProxy()
+    {
+        var values = Valid();
+        values[WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.Inherited;
+        values[WorkerEnvironmentVariables.Listen] = "3;4";
+
+        var environment = WorkerEnvironment.Parse(values);
+
+        Assert.Equal([3, 4], environment.InheritedDescriptors);
+        Assert.False(WorkerListenModes.IsBehindProxy(environment.ListenMode));
+    }
+
+    [Theory]
+    [InlineData("2", "is not a descriptor number of 3 or more")]
+    [InlineData("3;x", "'x', which is not a descriptor number")]
+    [InlineData(";", "names no descriptor")]
+    public void InheritedListenMode_MalformedDescriptors_AreNamedInTheError(string listen, string expected)
+    {
+        var values = Valid();
+        values[WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.Inherited;
+        values[WorkerEnvironmentVariables.Listen] = listen;
+
+        var error = Assert.Throws<InvalidOperationException>(() => WorkerEnvironment.Parse(values));
+
+        Assert.Contains(WorkerEnvironmentVariables.Listen, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(WorkerEnvironmentVariables.WorkerId, "2", "must be a whole number from 0 to 1")]
     [InlineData(WorkerEnvironmentVariables.Token, "", "is missing")]

@@ -66,7 +66,11 @@ internal sealed class ProxyFront(ClusterHostConfig config, ServerCertificate cer
                 certificate.Load();
                 certificate.WarnIfKeyExposed();
             }
-            endpoints = PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
+            // Passed sockets stay as systemd gave them (inheritable): .NET then never shuts one
+            // down when Kestrel closes it, which would end it for systemd too.
+            endpoints = config.Activation.IsActive
+                ? ActivatedEndpoints.Adopt(config.Activation, config.Urls)
+                : PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
             _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, certificate, loggerFactory, time, cancellationToken).ConfigureAwait(false);
             _urls = endpoints.Urls;
         }
@@ -84,6 +88,10 @@ internal sealed class ProxyFront(ClusterHostConfig config, ServerCertificate cer
         foreach (var (path, pid) in removed)
         {
             Log.StaleRuntimeDirectoryRemoved(_logger, path, pid);
+        }
+        if (config.Activation.IsActive)
+        {
+            Log.ServingActivatedSockets(_logger, config.Activation.Descriptors.Count, string.Join(", ", _urls));
         }
         Log.ProxyListening(_logger, string.Join(", ", _urls), EnumNames<ProxyBalancePolicy>.ToName(config.Balance), _workers.Description);
     }
