@@ -48,4 +48,7 @@ internal sealed record ClusterHostConfig
 
     /// <summary>Where <c>/metrics</c> is served; empty when <c>--metrics-urls none</c>.</summary>
     public IReadOnlyList<ListenUrl> MetricsUrls { get; init; } = [];
+
+    /// <summary>Full path of the operator's control socket; null when <c>--control-socket none</c> (and in configs built by tests).</summary>
+    public string? ControlSocket { get; init; }
 }

@@ -80,4 +80,10 @@ internal sealed class ClusterHostOptions
     /// Defaults to <c>http://127.0.0.1:9464</c> (loopback only; OpenTelemetry's Prometheus port).
     /// </summary>
     public string MetricsUrls { get; set; } = "http://127.0.0.1:9464";
+
+    /// <summary>
+    /// The operator's control socket (<c>clusterhost status|reload|scale|stop</c>), or <c>none</c>.
+    /// Defaults to <see cref="Operator.OperatorSocketPath.DefaultText"/>.
+    /// </summary>
+    public string? ControlSocket { get; set; }
 }

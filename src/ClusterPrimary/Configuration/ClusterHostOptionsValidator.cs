@@ -68,6 +68,8 @@ internal static class ClusterHostOptionsValidator
         }
         // Last, and only when all else holds: it creates directories.
         var (stateDirectory, keyDirectory) = PrepareStateDirectory(options.StateDir, defaultStateDirectory, appPath!, errors);
+        var controlSocket = Operator.ControlSocketResolver.Resolve(
+            options.ControlSocket, string.IsNullOrWhiteSpace(options.Cwd) ? Environment.CurrentDirectory : workingDirectory!, appPath!, defaultStateDirectory, errors);
         if (errors.Count > 0)
         {
             return null;
@@ -95,6 +97,7 @@ internal static class ClusterHostOptionsValidator
                 ? Path.Combine(Path.GetTempPath(), "clusterhost")
                 : Path.GetFullPath(options.EvidenceDir),
             MetricsUrls = metricsUrls,
+            ControlSocket = controlSocket,
         };
     }
 

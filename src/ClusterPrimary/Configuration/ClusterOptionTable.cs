@@ -76,6 +76,10 @@ internal static class ClusterOptionTable
             $"where the primary serves Prometheus /metrics (same forms as --urls), or {MetricsUrlsParser.None} to turn it off",
             () => new ClusterHostOptions().MetricsUrls,
             (o, v) => { o.MetricsUrls = v; return null; }),
+        new("--control-socket", nameof(ClusterHostOptions.ControlSocket), "PATH",
+            $"the Unix socket (mode 0600) that clusterhost status|reload|scale|stop talk to, or {Operator.ControlSocketResolver.None} to turn it off",
+            () => Operator.OperatorSocketPath.DefaultText,
+            (o, v) => { o.ControlSocket = v; return null; }),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

@@ -2,6 +2,8 @@ using System.Globalization;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Metrics;
+using ClusterHost.Primary.Operator;
+using ClusterHost.Primary.Status;
 using ClusterHost.Primary.Supervision;
 using ClusterHost.Text;
 using Microsoft.Extensions.Hosting;
@@ -12,12 +14,12 @@ namespace ClusterHost.Primary.Hosting;
 /// <summary>
 /// The primary's one hosted service: the order in which the cluster starts and stops, in one place.
 /// <list type="table">
-/// <item><term>StartingAsync</term><description>claim the public endpoints (the front), then the metrics endpoint. A port in use ends the start here, before any worker, as <see cref="StartupError"/>.</description></item>
-/// <item><term>StartAsync</term><description>take the operator's signals, start the workers, the reload queue and the watch.</description></item>
+/// <item><term>StartingAsync</term><description>claim the public endpoints (the front), then the metrics endpoint (and status page), then the control socket. A port in use or a control socket another primary listens on ends the start here, before any worker, as <see cref="StartupError"/>.</description></item>
+/// <item><term>StartAsync</term><description>take the operator's signals, start the workers, the reload queue, the watch and the status sampler.</description></item>
 /// <item><term>StartedAsync</term><description>log "ClusterHost ready" once every slot has a ready worker.</description></item>
 /// <item><term>StoppingAsync</term><description>add and remove no more workers, give the signals back, stop accepting on the public URLs.</description></item>
 /// <item><term>StopAsync</term><description>stop the loops, drain every worker, wait for every task started.</description></item>
-/// <item><term>StoppedAsync</term><description>stop the metrics endpoint last: it answered while the workers drained.</description></item>
+/// <item><term>StoppedAsync</term><description>stop the metrics endpoint and then the control socket last: they answered while the workers drained.</description></item>
 /// </list>
 /// </summary>
 internal sealed class ClusterLifecycle(
@@ -29,6 +31,8 @@ internal sealed class ClusterLifecycle(
     ReloadQueue reloads,
     WorkerWatch watch,
     ClusterSignals signals,
+    OperatorServer operatorServer,
+    StatusSampler sampler,
     BackgroundTasks tasks,
     ClusterOutcome outcome,
     IHostApplicationLifetime lifetime,
@@ -47,6 +51,7 @@ internal sealed class ClusterLifecycle(
         {
             await front.StartAsync(cancellationToken).ConfigureAwait(false);
             await metrics.StartAsync(cancellationToken).ConfigureAwait(false);
+            operatorServer.Start();
         }
         catch (ClusterStartupException e)
         {
@@ -66,6 +71,7 @@ internal sealed class ClusterLifecycle(
             supervisor.Start();
             tasks.RunLoop("the reload queue", () => reloads.RunAsync(_stopping.Token));
             tasks.RunLoop("the worker watch", () => watch.RunAsync(_stopping.Token));
+            tasks.RunLoop("the status sampler", () => sampler.RunAsync(_stopping.Token));
         }
         return Task.CompletedTask;
     }
@@ -126,6 +132,7 @@ internal sealed class ClusterLifecycle(
             return;
         }
         await metrics.StopAsync(cancellationToken).ConfigureAwait(false);
+        await operatorServer.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(logger);
     }
 

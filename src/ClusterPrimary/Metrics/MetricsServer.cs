@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
+using ClusterHost.Primary.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -27,7 +28,8 @@ internal sealed class MetricsServer(
     ClusterMetricsScraper scraper,
     IClusterFront front,
     TimeProvider time,
-    ILoggerFactory loggerFactory) : IAsyncDisposable
+    ILoggerFactory loggerFactory,
+    StatusPage? statusPage = null) : IAsyncDisposable
 {
     public const string Path = "/metrics";
 
@@ -56,6 +58,10 @@ internal sealed class MetricsServer(
         {
             var builder = EmbeddedWebApplication.CreateBuilder(endpoints, loggerFactory, time);
             app = builder.Build();
+            if (statusPage is not null)
+            {
+                app.Use(statusPage.InvokeAsync); // /status and /status/data
+            }
             app.Run(HandleAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
