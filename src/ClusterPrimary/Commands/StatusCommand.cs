@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using ClusterHost.Primary.Operator;
 using ClusterHost.Primary.Status;
@@ -37,14 +38,14 @@ internal static class StatusCommand
         if (json)
         {
             using var stdout = Console.OpenStandardOutput();
-            using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+            using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 JsonSerializer.Serialize(writer, status, OperatorJsonContext.Default.ClusterStatus);
             }
             stdout.Write("\n"u8);
             return ExitCodes.Success;
         }
-        Render(status, CreateConsole());
+        Render(status, CreateConsole(), Console.Out);
         return ExitCodes.Success;
     }
 
@@ -58,14 +59,15 @@ internal static class StatusCommand
         return console;
     }
 
-    internal static void Render(ClusterStatus status, IAnsiConsole console)
+    internal static void Render(ClusterStatus status, IAnsiConsole console, TextWriter output)
     {
+        // Plain lines (no markup): long paths must not be wrapped at the console's width.
         var uptime = status.Time - status.StartedAt;
-        console.MarkupLine(Inv($"[bold]ClusterHost[/] {Markup.Escape(string.Join(", ", status.Urls))}  mode [bold]{status.Mode}[/]  primary pid {status.PrimaryPid}, up {Duration(uptime.TotalSeconds)}"));
-        console.MarkupLine($"app [bold]{Markup.Escape(status.AppPath)}[/] version {Markup.Escape(status.AppVersion ?? "unknown")}, cwd {Markup.Escape(status.WorkingDirectory)}");
+        output.WriteLine(Inv($"ClusterHost {string.Join(", ", status.Urls)}  mode {status.Mode}  primary pid {status.PrimaryPid}, up {Duration(uptime.TotalSeconds)}"));
+        output.WriteLine($"app {status.AppPath}  version {status.AppVersion ?? "unknown"}  cwd {status.WorkingDirectory}");
         if (status.StatusUrls.Count > 0)
         {
-            console.MarkupLine($"status page {Markup.Escape(string.Join(", ", status.StatusUrls))}  metrics {Markup.Escape(string.Join(", ", status.MetricsUrls))}");
+            output.WriteLine($"status page {string.Join(", ", status.StatusUrls)}  metrics {string.Join(", ", status.MetricsUrls)}");
         }
 
         var table = new Table().Border(TableBorder.Rounded);
@@ -92,10 +94,10 @@ internal static class StatusCommand
 
         if (status.Events is { } events)
         {
-            console.MarkupLine(events.Count == 0 ? "no events yet" : "[bold]events[/] (oldest first)");
+            output.WriteLine(events.Count == 0 ? "no events yet" : "events, oldest first:");
             foreach (var e in events)
             {
-                console.MarkupLine(Inv($"{e.Time.ToLocalTime():HH:mm:ss}  {e.Kind,-16} {Markup.Escape(e.Message)}"));
+                output.WriteLine(Inv($"  {e.Time.ToLocalTime():HH:mm:ss}  {e.Kind,-16} {e.Message}"));
             }
         }
     }

@@ -1,4 +1,5 @@
 using ClusterHost.Primary.Events;
+using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Status;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +16,8 @@ internal static class OperatorServiceCollectionExtensions
     {
         services.AddSingleton<ClusterEventLog>();
         services.AddSingleton<StatusSampler>();
-        services.AddSingleton<ClusterStatusSource>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterStatusSource>(sp,
+            new Func<IReadOnlyList<string>>(() => sp.GetRequiredService<MetricsServer>().Urls)));
         services.AddSingleton<StatusPage>();
         services.AddSingleton<OperatorCommands>();
         services.AddSingleton<OperatorServer>();

@@ -12,11 +12,12 @@ namespace ClusterHost.Primary.Status;
 /// this moment (what <c>/metrics</c> reports), with the latest <see cref="StatusSampler"/> sample of
 /// each worker and, when asked, the recent events.
 /// </summary>
+// metricsUrls is a function: the metrics server serves the status page, which reads its URLs.
 internal sealed class ClusterStatusSource(
     ClusterHostConfig config,
     WorkerSlots slots,
     IClusterFront front,
-    MetricsServer metrics,
+    Func<IReadOnlyList<string>> metricsUrls,
     StatusSampler sampler,
     ClusterEventLog events,
     TimeProvider time)
@@ -36,8 +37,8 @@ internal sealed class ClusterStatusSource(
             StartedAt = _startedAt,
             Mode = EnumNames<BalancingMode>.ToName(front.Mode),
             Urls = front.Urls,
-            MetricsUrls = metrics.Urls,
-            StatusUrls = [.. metrics.Urls.Select(u => u[..^MetricsServer.Path.Length] + StatusPage.Path)],
+            MetricsUrls = metricsUrls(),
+            StatusUrls = [.. metricsUrls().Select(u => u[..^MetricsServer.Path.Length] + StatusPage.Path)],
             ControlSocket = ControlSocket,
             AppPath = config.AppPath,
             AppVersion = workers.Select(w => w.AppVersion).FirstOrDefault(v => v is not null),
@@ -72,10 +73,10 @@ internal sealed class ClusterStatusSource(
             CpuPercent = sample?.CpuPercent is { } cpu ? Math.Round(cpu, 1) : null,
             LagSeconds = sample?.LagSeconds is { } lag ? Math.Round(lag, 6) : null,
             AppVersion = (process as IWorkerMetricsSource)?.AppVersion,
-            LastExit = lastExit is null ? null : new StatusExit(lastExit.Time, lastExit.Pid, lastExit.Message),
+            LastExit = lastExit is null ? null : new StatusExit(lastExit.Time, lastExit.Message, lastExit.Pid),
         };
     }
 
     private static StatusEvent ToStatusEvent(ClusterEvent e) =>
-        new(e.Sequence, e.Time, EnumNames<ClusterEventKind>.ToName(e.Kind), e.WorkerId, e.Pid, e.Message);
+        new(e.Sequence, e.Time, EnumNames<ClusterEventKind>.ToName(e.Kind), e.Message, e.WorkerId, e.Pid);
 }

@@ -100,7 +100,11 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
                 track.Count = count;
                 track.Buckets = buckets;
             }
-            inFlight = Sum(snapshot, ActiveRequests);
+            else if (buckets is null && seconds > 0)
+            {
+                rps = 0; // no request yet: the instrument appears with the first
+            }
+            inFlight = Sum(snapshot, ActiveRequests) ?? 0;
             lag = Sum(snapshot, CurrentLag);
         }
         track.Timestamp = now;
