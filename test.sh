@@ -26,6 +26,7 @@ if ! $fast; then
     "prometheus:prometheus"
     "wrk:wrk"
     "python3:python3"
+    "chromium:chromium"
   )
 
   missing=()
