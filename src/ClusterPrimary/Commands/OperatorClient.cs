@@ -69,6 +69,11 @@ internal sealed class OperatorClient : IDisposable
     {
         if (!await _channel.SendAsync(request, cancellationToken).ConfigureAwait(false))
         {
+            // It may have said why (a refusal) before closing.
+            if (await ReceiveAsync(cancellationToken).ConfigureAwait(false) is DoneReply { Ok: false } refusal)
+            {
+                throw new OperatorUnreachableException(refusal.Message);
+            }
             throw new OperatorUnreachableException($"the primary at {Path} closed the connection");
         }
     }

@@ -88,6 +88,20 @@ internal sealed class OperatorServer(
             {
                 Log.OperatorRefused(logger, pid, uid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", _ownUid);
                 await channel.SendAsync(new DoneReply(false, $"refused: this primary accepts only uid {_ownUid} and root"), _stopping.Token).ConfigureAwait(false);
+                // Let the client read the answer before the connection goes: read (and drop) what it
+                // sends until it closes, briefly, so its own send does not fail first.
+                using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
+                try
+                {
+                    channel.Socket.Shutdown(SocketShutdown.Send);
+                    var buffer = new byte[512];
+                    while (await channel.Socket.ReceiveAsync(buffer, SocketFlags.None, linger.Token).ConfigureAwait(false) > 0)
+                    {
+                    }
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                {
+                }
                 return;
             }
             OperatorMessage? request;

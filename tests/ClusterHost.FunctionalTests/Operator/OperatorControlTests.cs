@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using ClusterHost.FunctionalTests.Infrastructure;
 using ClusterHost.FunctionalTests.Metrics;
@@ -148,9 +147,12 @@ public sealed class OperatorControlTests(OperatorCluster cluster, ITestOutputHel
         Assert.Equal($"clusterhost: no primary listens on {directory.File("none.sock")}: no such socket", missing.Error.Trim());
 
         var stale = directory.File("stale.sock");
-        using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        // Bound and closed without unlinking, as a killed primary leaves it (.NET's Socket unlinks on dispose).
+        var python = RequiredTool.Find("python3", "python3");
+        using (var bind = Process.Start(python, ["-c", $"import socket; socket.socket(socket.AF_UNIX).bind('{stale}')"]))
         {
-            socket.Bind(new UnixDomainSocketEndPoint(stale)); // closed without unlinking: what a killed primary leaves
+            await bind.WaitForExitAsync();
+            Assert.Equal(0, bind.ExitCode);
         }
         var result = await OperatorCommand.RunAsync(output, ["reload", "--control-socket", stale]);
         Assert.Equal(1, result.ExitCode);
