@@ -33,10 +33,14 @@ internal sealed class ReloadQueue(WorkerSlots slots, TimeProvider time, ILogger<
             {
                 Log.ReloadCoalesced(logger);
             }
+            else if (_requests.Writer.TryWrite(run))
+            {
+                Log.ReloadRequested(logger);
+            }
             else
             {
-                _requests.Writer.TryWrite(run);
-                Log.ReloadRequested(logger);
+                _queued = null; // the queue has stopped: the cluster is stopping
+                run.Complete(new ReloadOutcome(false, 0, slots.Count, "the cluster is stopping"));
             }
             return run;
         }
