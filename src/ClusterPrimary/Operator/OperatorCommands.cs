@@ -97,7 +97,7 @@ internal sealed class OperatorCommands(
         var forward = ForwardAsync(lines.Reader, reply, cancellationToken);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(ScaleBudget);
-        lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture, $"scaling from {current} to {target} workers"));
+        lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture, $"scaling from {current} to {target} worker{(target == 1 ? "" : "s")}"));
         ScaleOutcome outcome;
         try
         {

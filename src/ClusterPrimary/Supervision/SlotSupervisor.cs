@@ -131,7 +131,7 @@ internal sealed class SlotSupervisor(
                 {
                     return new ScaleOutcome(false, slots.Count, "the cluster is stopping");
                 }
-                progress($"worker {last.Id} drained and removed ({slots.Count} workers)");
+                progress($"worker {last.Id} drained and removed ({slots.Count} worker{(slots.Count == 1 ? "" : "s")} remain{(slots.Count == 1 ? "s" : "")})");
             }
         }
         finally
