@@ -27,6 +27,7 @@ if ! $fast; then
     "wrk:wrk"
     "python3:python3"
     "openssl:openssl"
+    "chromium:chromium"
   )
 
   missing=()

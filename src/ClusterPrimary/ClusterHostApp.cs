@@ -2,6 +2,7 @@ using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Metrics;
+using ClusterHost.Primary.Operator;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,6 +113,7 @@ internal static class ClusterHostApp
         services.AddSupervision();
         services.AddServiceManagerNotifications();
         services.AddClusterMetrics();
+        services.AddOperatorControl();
         services.AddSingleton<ClusterLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterLifecycle>());
     }

@@ -63,4 +63,7 @@ internal sealed record ClusterHostConfig
     /// are these and <see cref="Urls"/> is not bound. <see cref="SocketActivation.None"/> by default.
     /// </summary>
     public SocketActivation Activation { get; init; } = SocketActivation.None;
+
+    /// <summary>Full path of the operator's control socket; null when <c>--control-socket none</c> (and in configs built by tests).</summary>
+    public string? ControlSocket { get; init; }
 }

@@ -102,4 +102,10 @@ internal sealed class ClusterHostOptions
 
     /// <summary>HTTP versions of the public endpoints. Defaults to <see cref="ListenProtocols.Http1And2"/>.</summary>
     public ListenProtocols Protocols { get; set; } = ListenProtocols.Http1And2;
+
+    /// <summary>
+    /// The operator's control socket (<c>clusterhost status|reload|scale|stop</c>), or <c>none</c>.
+    /// Defaults to <see cref="Operator.OperatorSocketPath.DefaultText"/>.
+    /// </summary>
+    public string? ControlSocket { get; set; }
 }

@@ -76,6 +76,12 @@ internal static class ClusterHostOptionsValidator
         // Only resolved here; StateDirectorySetup creates them at start.
         var stateDirectory = string.IsNullOrWhiteSpace(options.StateDir) ? defaultStateDirectory() : Path.GetFullPath(options.StateDir);
         var keyDirectory = StateDirectory.KeyDirectory(stateDirectory, appPath!);
+        var controlSocket = Operator.ControlSocketResolver.Resolve(
+            options.ControlSocket, string.IsNullOrWhiteSpace(options.Cwd) ? Environment.CurrentDirectory : workingDirectory!, appPath!, defaultStateDirectory, errors);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
         return new ClusterHostConfig
         {
             Workers = options.Workers,
@@ -102,6 +108,7 @@ internal static class ClusterHostOptionsValidator
             Certificate = certificate,
             Protocols = options.Protocols,
             Activation = activation,
+            ControlSocket = controlSocket,
         };
     }
 

@@ -89,6 +89,10 @@ internal static class ClusterOptionTable
             $"HTTP versions served: {string.Join(", ", EnumNames<ListenProtocols>.All)} (on http, http1and2 is HTTP/1.1; http2 is h2c)",
             () => EnumNames<ListenProtocols>.ToName(new ClusterHostOptions().Protocols),
             (o, v) => ParseName<ListenProtocols>(v, x => o.Protocols = x)),
+        new("--control-socket", nameof(ClusterHostOptions.ControlSocket), "PATH",
+            $"the Unix socket (mode 0600) that clusterhost status|reload|scale|stop talk to, or {Operator.ControlSocketResolver.None} to turn it off",
+            () => Operator.OperatorSocketPath.DefaultText,
+            (o, v) => { o.ControlSocket = v; return null; }),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

@@ -15,6 +15,12 @@ internal static class HelpText
         text.AppendLine("APP is the app's .dll (dotnet build/publish output) or its apphost executable; the app needs no");
         text.AppendLine("reference to ClusterHost. It runs in the directory clusterhost runs in (see --cwd).");
         text.AppendLine();
+        text.AppendLine("Commands, to a running primary over its control socket (--control-socket PATH; each has --help):");
+        foreach (var (_, usage, description) in Commands.OperatorCommandLine.Commands)
+        {
+            text.Append("  clusterhost ").Append(usage.PadRight(28)).AppendLine(description);
+        }
+        text.AppendLine();
         text.AppendLine("Options (also Cluster:<Name> in appsettings.json, or Cluster__<Name> in the environment):");
         var width = ClusterOptionTable.All.Max(o => o.Switch.Length + o.ValueName.Length) + 3;
         foreach (var option in ClusterOptionTable.All)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Events;
 using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace ClusterHost.Primary.Diagnostics;
 /// Ends a worker that stopped heartbeating (<c>--worker-timeout</c>): stops it, writes what it
 /// was doing (<see cref="StackCaptureCommand"/>), logs where, and kills it; its slot restarts it.
 /// </summary>
-internal sealed class HungWorkerHandler(ClusterHostConfig config, TimeProvider time, ILogger<HungWorkerHandler> logger)
+internal sealed class HungWorkerHandler(ClusterHostConfig config, TimeProvider time, ILogger<HungWorkerHandler> logger, ClusterEventLog? events = null)
 {
     /// <summary>Ends <paramref name="worker"/>, which its slot has already claimed (<see cref="WorkerSlot.TryBeginEnding"/>).</summary>
     public async Task EndAsync(WorkerSlot slot, IWorkerProcess worker, TimeSpan silence)
@@ -29,6 +30,7 @@ internal sealed class HungWorkerHandler(ClusterHostConfig config, TimeProvider t
             evidence = $"(none: {e.Message})";
         }
         Log.WorkerHung(logger, slot.Id, worker.Pid, silence, evidence);
+        events?.Add(ClusterEventKind.HungCaptured, slot.Id, worker.Pid, $"worker {slot.Id} (pid {worker.Pid}) hung, {why}: stacks in {evidence}; killing it");
         slot.EndHungWorker(worker);
     }
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Metrics;
+using ClusterHost.Primary.Operator;
+using ClusterHost.Primary.Status;
 using ClusterHost.Primary.Supervision;
 using ClusterHost.Text;
 using Microsoft.Extensions.Hosting;
@@ -12,12 +14,12 @@ namespace ClusterHost.Primary.Hosting;
 /// <summary>
 /// The primary's one hosted service: the order in which the cluster starts and stops, in one place.
 /// <list type="table">
-/// <item><term>StartingAsync</term><description>claim the public endpoints (the front), then the metrics endpoint. A port in use ends the start here, before any worker, as <see cref="StartupError"/>.</description></item>
-/// <item><term>StartAsync</term><description>take the operator's signals, start the workers, the reload queue, the watch and the reports to systemd (status, watchdog).</description></item>
+/// <item><term>StartingAsync</term><description>claim the public endpoints (the front), then the metrics endpoint (and status page), then the control socket. A port in use or a control socket another primary listens on ends the start here, before any worker, as <see cref="StartupError"/>.</description></item>
+/// <item><term>StartAsync</term><description>take the operator's signals, start the workers, the reload queue, the watch, the status sampler and the reports to systemd (status, watchdog).</description></item>
 /// <item><term>StartedAsync</term><description>log "ClusterHost ready" and tell systemd READY=1 once every slot has a ready worker.</description></item>
 /// <item><term>StoppingAsync</term><description>add and remove no more workers, give the signals back, tell systemd STOPPING=1, stop accepting on the public URLs.</description></item>
 /// <item><term>StopAsync</term><description>stop the loops, drain every worker, wait for every task started.</description></item>
-/// <item><term>StoppedAsync</term><description>stop the metrics endpoint last: it answered while the workers drained.</description></item>
+/// <item><term>StoppedAsync</term><description>stop the metrics endpoint and then the control socket last: they answered while the workers drained.</description></item>
 /// </list>
 /// </summary>
 internal sealed class ClusterLifecycle(
@@ -30,6 +32,8 @@ internal sealed class ClusterLifecycle(
     WorkerWatch watch,
     ClusterSignals signals,
     ServiceManagerNotifications serviceManager,
+    OperatorServer operatorServer,
+    StatusSampler sampler,
     BackgroundTasks tasks,
     ClusterOutcome outcome,
     IHostApplicationLifetime lifetime,
@@ -48,6 +52,7 @@ internal sealed class ClusterLifecycle(
         {
             await front.StartAsync(cancellationToken).ConfigureAwait(false);
             await metrics.StartAsync(cancellationToken).ConfigureAwait(false);
+            operatorServer.Start();
         }
         catch (ClusterStartupException e)
         {
@@ -71,6 +76,7 @@ internal sealed class ClusterLifecycle(
             {
                 tasks.RunLoop("the service manager's status and watchdog", () => serviceManager.RunAsync(_stopping.Token));
             }
+            tasks.RunLoop("the status sampler", () => sampler.RunAsync(_stopping.Token));
         }
         return Task.CompletedTask;
     }
@@ -133,6 +139,7 @@ internal sealed class ClusterLifecycle(
             return;
         }
         await metrics.StopAsync(cancellationToken).ConfigureAwait(false);
+        await operatorServer.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(logger);
     }
 

@@ -4,6 +4,7 @@ using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,7 +30,8 @@ internal sealed class MetricsServer(
     IClusterFront front,
     WorkerSlots slots,
     TimeProvider time,
-    ILoggerFactory loggerFactory) : IAsyncDisposable
+    ILoggerFactory loggerFactory,
+    StatusPage? statusPage = null) : IAsyncDisposable
 {
     public const string Path = "/metrics";
 
@@ -58,6 +60,10 @@ internal sealed class MetricsServer(
         {
             var builder = EmbeddedWebApplication.CreateBuilder(endpoints, loggerFactory, time);
             app = builder.Build();
+            if (statusPage is not null)
+            {
+                app.Use(statusPage.InvokeAsync); // /status and /status/data
+            }
             app.Run(HandleAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }

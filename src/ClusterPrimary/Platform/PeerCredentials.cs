@@ -10,6 +10,20 @@ internal static class PeerCredentials
     private const int SolSocket = 1;  // SOL_SOCKET
     private const int SoPeerCred = 17; // SO_PEERCRED: struct ucred { pid_t pid; uid_t uid; gid_t gid; }
 
+    /// <summary>The peer's effective uid when it connected, or null if the kernel would not say.</summary>
+    public static uint? GetPeerUid(Socket socket)
+    {
+        Span<byte> ucred = stackalloc byte[12];
+        try
+        {
+            return socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) >= 8 ? BitConverter.ToUInt32(ucred[4..]) : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The peer's pid, or null if the kernel would not say.</summary>
     public static int? GetPeerPid(Socket socket)
     {

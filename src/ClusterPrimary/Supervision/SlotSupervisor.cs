@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,13 +19,15 @@ internal sealed class SlotSupervisor(
     ClusterOutcome outcome,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILoggerFactory loggerFactory) : IDisposable
+    ILoggerFactory loggerFactory,
+    ClusterEventLog? events = null) : IDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<SlotSupervisor>();
     private readonly ILogger _slotLogger = loggerFactory.CreateLogger<WorkerSlot>();
     private readonly SemaphoreSlim _scaling = new(1, 1);
     private readonly Lock _gate = new();
     private readonly List<Task> _runs = [];
+    private long _drainTimeoutTicks = -1; // -1: --shutdown-timeout
 
     /// <summary>Creates the <c>--workers</c> slots, then starts them all (so the first worker is already told the full count).</summary>
     public void Start()
@@ -46,16 +49,25 @@ internal sealed class SlotSupervisor(
         await _scaling.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (slots.TryAdd(NewSlot) is { } slot)
-            {
-                Run(slot);
-                Log.ScaledUp(_logger, slot.Id, slots.Count);
-            }
+            AddSlot();
         }
         finally
         {
             _scaling.Release();
         }
+    }
+
+    // Under _scaling.
+    private WorkerSlot? AddSlot()
+    {
+        if (slots.TryAdd(NewSlot) is not { } slot)
+        {
+            return null;
+        }
+        Run(slot);
+        Log.ScaledUp(_logger, slot.Id, slots.Count);
+        events?.Add(ClusterEventKind.ScaledUp, slot.Id, null, $"worker {slot.Id} added ({slots.Count} workers)");
+        return slot;
     }
 
     /// <summary>Drains and removes the highest worker slot (SIGTTOU); never the last one.</summary>
@@ -64,19 +76,104 @@ internal sealed class SlotSupervisor(
         await _scaling.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (slots.TryRemoveLast() is not { } slot)
+            if (!await RemoveSlotAsync().ConfigureAwait(false))
             {
                 Log.ScaleDownRefused(_logger, slots.Count);
-                return;
             }
-            Log.ScalingDown(_logger, slot.Id, slots.Count);
-            await slot.StopAsync(config.ShutdownTimeout, WorkerExitReason.ScaleDown).ConfigureAwait(false);
         }
         finally
         {
             _scaling.Release();
         }
     }
+
+    // Under _scaling. False when there is one slot left, or the cluster stops.
+    private async Task<bool> RemoveSlotAsync()
+    {
+        if (slots.TryRemoveLast() is not { } slot)
+        {
+            return false;
+        }
+        Log.ScalingDown(_logger, slot.Id, slots.Count);
+        var pid = slot.Current?.Pid;
+        events?.Add(ClusterEventKind.ScaledDown, slot.Id, pid, $"worker {slot.Id} draining ({slots.Count} workers remain)");
+        await slot.StopAsync(config.ShutdownTimeout, WorkerExitReason.ScaleDown).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds or drains slots until there are <paramref name="target"/>, then waits until each has a
+    /// ready worker (a slot that gives up fails it), reporting each step to <paramref name="progress"/>.
+    /// One scaling at a time, signals included. Bounded by <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async Task<ScaleOutcome> ScaleToAsync(int target, Action<string> progress, CancellationToken cancellationToken)
+    {
+        if (target < ClusterHostOptionsValidator.MinWorkers || target > ClusterHostOptionsValidator.MaxWorkers)
+        {
+            return new ScaleOutcome(false, slots.Count, $"{target} workers is out of range: {ClusterHostOptionsValidator.MinWorkers} to {ClusterHostOptionsValidator.MaxWorkers}");
+        }
+        await _scaling.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (slots.Count < target)
+            {
+                if (AddSlot() is not { } added)
+                {
+                    return new ScaleOutcome(false, slots.Count, "the cluster is stopping");
+                }
+                progress($"worker {added.Id} added, starting ({slots.Count}/{target})");
+            }
+            while (slots.Count > target)
+            {
+                var last = slots.Current[^1];
+                progress($"worker {last.Id} draining");
+                if (!await RemoveSlotAsync().ConfigureAwait(false))
+                {
+                    return new ScaleOutcome(false, slots.Count, "the cluster is stopping");
+                }
+                progress($"worker {last.Id} drained and removed ({slots.Count} worker{(slots.Count == 1 ? "" : "s")} remain{(slots.Count == 1 ? "s" : "")})");
+            }
+        }
+        finally
+        {
+            _scaling.Release();
+        }
+        return await WaitUntilAllReadyAsync(target, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ScaleOutcome> WaitUntilAllReadyAsync(int target, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var reported = new HashSet<int>();
+        while (true)
+        {
+            var current = slots.Current;
+            var changes = current.Select(s => s.Changed).ToArray(); // taken before the states are read
+            if (slots.IsClosed)
+            {
+                return new ScaleOutcome(false, current.Count, "the cluster is stopping");
+            }
+            if (current.Count != target)
+            {
+                return new ScaleOutcome(false, current.Count, $"the worker count changed meanwhile (now {current.Count})");
+            }
+            if (current.FirstOrDefault(s => s.State == WorkerSlotState.GaveUp) is { } gaveUp)
+            {
+                return new ScaleOutcome(false, current.Count, $"worker {gaveUp.Id} was given up: it failed {config.MaxRestarts + 1} times in a row (see the log)");
+            }
+            foreach (var slot in current.Where(s => s.State == WorkerSlotState.Ready && reported.Add(s.Id)))
+            {
+                progress($"worker {slot.Id} ready (pid {slot.Current?.Pid})");
+            }
+            if (current.All(s => s.State is WorkerSlotState.Ready or WorkerSlotState.Replacing))
+            {
+                return new ScaleOutcome(true, current.Count, null);
+            }
+            await Task.WhenAny(changes).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sets how long each worker may drain when the cluster stops (<c>clusterhost stop --timeout</c>), instead of <c>--shutdown-timeout</c>.</summary>
+    public void SetDrainTimeout(TimeSpan timeout) => Interlocked.Exchange(ref _drainTimeoutTicks, timeout.Ticks);
 
     /// <summary>Adds and removes no more slots; returns how many workers are alive, to be drained.</summary>
     public int BeginShutdown() => slots.Close().Count(s => s.Current is { Exited.IsCompleted: false });
@@ -85,7 +182,9 @@ internal sealed class SlotSupervisor(
     public async Task DrainAsync()
     {
         var closed = slots.Close();
-        await Task.WhenAll(closed.Select(s => s.StopAsync(config.ShutdownTimeout))).ConfigureAwait(false);
+        var ticks = Interlocked.Read(ref _drainTimeoutTicks);
+        var drainTimeout = ticks < 0 ? config.ShutdownTimeout : TimeSpan.FromTicks(ticks);
+        await Task.WhenAll(closed.Select(s => s.StopAsync(drainTimeout))).ConfigureAwait(false);
         Task[] runs;
         lock (_gate)
         {
@@ -94,7 +193,7 @@ internal sealed class SlotSupervisor(
         await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
-    private WorkerSlot NewSlot(int id) => new(id, launcher, front, config, time, _slotLogger);
+    private WorkerSlot NewSlot(int id) => new(id, launcher, front, config, time, _slotLogger, events);
 
     private void Run(WorkerSlot slot)
     {

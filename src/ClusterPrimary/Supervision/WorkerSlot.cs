@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Events;
 using ClusterHost.Text;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ internal sealed class WorkerSlot
     private readonly ClusterHostConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ClusterEventLog? _events;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,8 +47,10 @@ internal sealed class WorkerSlot
     private int _restarts;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public WorkerSlot(int id, IWorkerLauncher launcher, IClusterFront front, ClusterHostConfig config, TimeProvider time, ILogger logger)
+    // events: where restarts, give-ups and exits are recorded for the operator (null in unit tests that do not look).
+    public WorkerSlot(int id, IWorkerLauncher launcher, IClusterFront front, ClusterHostConfig config, TimeProvider time, ILogger logger, ClusterEventLog? events = null)
     {
+        _events = events;
         Id = id;
         _launcher = launcher;
         _front = front;
@@ -242,6 +246,7 @@ internal sealed class WorkerSlot
 
             var reason = WorkerExitReason.LaunchFailure;
             var becameReady = false;
+            (int Pid, string Description)? exited = null;
             if (process is not null)
             {
                 Log.WorkerStarting(_logger, Id, process.Pid);
@@ -278,6 +283,8 @@ internal sealed class WorkerSlot
                 }
                 reason = process.EndedBecause ?? WorkerExitReason.Crash;
                 Log.WorkerExited(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started), EnumNames<WorkerExitReason>.ToName(reason));
+                exited = (process.Pid, $"{EnumNames<WorkerExitReason>.ToName(reason)}: {ExitDescription.Describe(exitCode)} after {(long)_time.GetElapsedTime(started).TotalSeconds} s");
+                _events?.WorkerExited(Id, exited.Value.Pid, exited.Value.Description);
             }
 
             RestartDecision decision;
@@ -302,8 +309,10 @@ internal sealed class WorkerSlot
                     TransitionTo(WorkerSlotState.Backoff);
                 }
             }
+            var what = exited is { } gone ? $"worker {Id} (pid {gone.Pid}) left: {gone.Description}" : $"worker {Id} could not be launched";
             if (decision.GiveUp)
             {
+                _events?.Add(ClusterEventKind.GaveUp, Id, exited?.Pid, $"{what}; given up after {decision.ConsecutiveFailures} failures in a row");
                 if (decision.ConsecutiveFailures == 1)
                 {
                     Log.SlotGaveUpAtFirstFailure(_logger, Id);
@@ -316,6 +325,7 @@ internal sealed class WorkerSlot
             }
 
             Log.Restarting(_logger, Id, (long)decision.Delay.TotalMilliseconds, decision.ConsecutiveFailures, _backoff.MaxRestarts);
+            _events?.Add(ClusterEventKind.Restart, Id, exited?.Pid, $"{what}; restarting in {(long)decision.Delay.TotalMilliseconds} ms (failure {decision.ConsecutiveFailures} in a row)");
             try
             {
                 await backoff.ConfigureAwait(false);
@@ -456,7 +466,10 @@ internal sealed class WorkerSlot
     /// become ready within <c>--start-timeout</c>, if the slot is not <see cref="WorkerSlotState.Ready"/>
     /// (starting, busy replacing or ending a worker, backing off, stopping), or if it stops meanwhile.
     /// </summary>
-    public async Task<bool> ReplaceAsync(WorkerExitReason reason)
+    public async Task<bool> ReplaceAsync(WorkerExitReason reason) => (await ReplaceWithOutcomeAsync(reason).ConfigureAwait(false)).Replaced;
+
+    /// <summary>As <see cref="ReplaceAsync"/>, and says which workers were involved and, when the old one was kept, why.</summary>
+    public async Task<ReplacementOutcome> ReplaceWithOutcomeAsync(WorkerExitReason reason)
     {
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         IWorkerProcess old;
@@ -467,14 +480,14 @@ internal sealed class WorkerSlot
         {
             if (_state != WorkerSlotState.Ready || _current is null)
             {
-                return false;
+                return new ReplacementOutcome(false, _current?.Pid, null, $"worker {Id} is {EnumNames<WorkerSlotState>.ToName(_state)}, not ready");
             }
             old = _current;
             started = _time.GetTimestamp();
             successor = TryLaunch();
             if (successor is null)
             {
-                return false;
+                return new ReplacementOutcome(false, old.Pid, null, $"worker {Id}: the new worker could not be launched (see the log)");
             }
             startTimeout = ArmStartTimeout();
             _replacement = done.Task;
@@ -484,8 +497,9 @@ internal sealed class WorkerSlot
         var replaced = false;
         try
         {
-            replaced = await ReplaceCoreAsync(old, successor, started, startTimeout, reason).ConfigureAwait(false);
-            return replaced;
+            var failure = await ReplaceCoreAsync(old, successor, started, startTimeout, reason).ConfigureAwait(false);
+            replaced = failure is null;
+            return new ReplacementOutcome(replaced, old.Pid, successor.Pid, failure);
         }
         finally
         {
@@ -502,26 +516,31 @@ internal sealed class WorkerSlot
         }
     }
 
-    private async Task<bool> ReplaceCoreAsync(IWorkerProcess old, IWorkerProcess successor, long started, (Task Deadline, CancellationTokenSource Cancel) startTimeout, WorkerExitReason reason)
+    // Null when replaced; otherwise why the old worker was kept.
+    private async Task<string?> ReplaceCoreAsync(IWorkerProcess old, IWorkerProcess successor, long started, (Task Deadline, CancellationTokenSource Cancel) startTimeout, WorkerExitReason reason)
     {
         Log.WorkerReplacing(_logger, Id, old.Pid, successor.Pid, EnumNames<WorkerExitReason>.ToName(reason));
         if (!await WaitUntilReadyAsync(successor, started, startTimeout).ConfigureAwait(false))
         {
-            if (!IsStopping())
+            var stopping = IsStopping();
+            if (!stopping)
             {
                 Log.ReplacementFailed(_logger, Id, successor.Pid, EnumNames<WorkerExitReason>.ToName(reason), _config.StartTimeout);
             }
+            var failure = stopping ? "the cluster is stopping"
+                : successor.Exited.IsCompleted ? $"the new worker (pid {successor.Pid}) exited with {ExitDescription.Describe(successor.Exited.Result)} before it was ready"
+                : $"the new worker (pid {successor.Pid}) was not ready within --start-timeout {_config.StartTimeout.TotalSeconds:0.#} s";
             successor.EndedBecause = WorkerExitReason.StartTimeout;
             successor.Kill();
             await successor.Exited.ConfigureAwait(false);
-            return false;
+            return $"worker {Id}: {failure}";
         }
 
         if (!Promote(successor, started, WorkerSlotState.Replacing))
         {
             // The slot is stopping: StopAsync drains the old worker; the new one goes too.
             await DrainAsync(successor, _config.ShutdownTimeout).ConfigureAwait(false);
-            return false;
+            return $"worker {Id}: the cluster is stopping";
         }
         bool countAsReason;
         lock (_gate)
@@ -539,7 +558,7 @@ internal sealed class WorkerSlot
                 CountExit(reason);
             }
         }
-        return true;
+        return null;
     }
 
     /// <summary>Claims the current, ready worker for ending (<see cref="WorkerSlotState.Ending"/>); false if the slot is busy or the worker is not current.</summary>
@@ -632,6 +651,7 @@ internal sealed class WorkerSlot
         await cancel.CancelAsync().ConfigureAwait(false);
         var exitCode = await process.Exited.ConfigureAwait(false);
         Log.WorkerDrained(_logger, Id, process.Pid, ExitDescription.Describe(exitCode), _time.GetElapsedTime(started));
+        _events?.WorkerExited(Id, process.Pid, $"{(process.EndedBecause is { } why ? EnumNames<WorkerExitReason>.ToName(why) : "stop")}: drained, {ExitDescription.Describe(exitCode)}");
     }
 
     // Under _gate.

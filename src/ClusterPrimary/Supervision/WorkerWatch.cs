@@ -1,5 +1,6 @@
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Diagnostics;
+using ClusterHost.Primary.Events;
 using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Platform;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ internal sealed class WorkerWatch(
     HungWorkerHandler hungWorkers,
     BackgroundTasks tasks,
     TimeProvider time,
-    ILogger<WorkerWatch> logger)
+    ILogger<WorkerWatch> logger,
+    ClusterEventLog? events = null)
 {
     /// <summary>How often heartbeats, memory and request counts are checked. 1 s.</summary>
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -79,12 +81,14 @@ internal sealed class WorkerWatch(
         if (config.MaxMemoryBytes > 0 && ProcessInfo.ResidentBytes(worker.Pid) is { } rss && rss > config.MaxMemoryBytes)
         {
             Log.RecyclingForMemory(logger, slot.Id, worker.Pid, ByteSize.Format(rss), ByteSize.Format(config.MaxMemoryBytes));
+            events?.Add(ClusterEventKind.Recycling, slot.Id, worker.Pid, $"worker {slot.Id} (pid {worker.Pid}) recycled: resident memory {ByteSize.Format(rss)} over --max-memory {ByteSize.Format(config.MaxMemoryBytes)}");
             tasks.Run("recycling a worker", () => slot.ReplaceAsync(WorkerExitReason.Memory));
             return;
         }
         if (slot.CurrentRequestLimit > 0 && worker.Requests >= slot.CurrentRequestLimit)
         {
             Log.RecyclingForRequests(logger, slot.Id, worker.Pid, worker.Requests, slot.CurrentRequestLimit);
+            events?.Add(ClusterEventKind.Recycling, slot.Id, worker.Pid, $"worker {slot.Id} (pid {worker.Pid}) recycled: {worker.Requests} requests served, limit {slot.CurrentRequestLimit}");
             tasks.Run("recycling a worker", () => slot.ReplaceAsync(WorkerExitReason.MaxRequests));
         }
     }

@@ -24,6 +24,28 @@ public sealed class ReloadQueueTests
     }
 
     [Fact]
+    public async Task Requests_WhileOneIsQueued_ShareItsOutcome_AndEachSeesItsProgress()
+    {
+        var queue = new ReloadQueue(new WorkerSlots(), TimeProvider.System, new RecordingLogger<ReloadQueue>());
+        var first = new List<string>();
+        var second = new List<string>();
+
+        var run = queue.Request(first.Add);
+        Assert.Same(run, queue.Request(second.Add));
+        using var stop = new CancellationTokenSource();
+        var loop = queue.RunAsync(stop.Token);
+        var outcome = await run.Outcome.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new ReloadOutcome(true, 0, 0, null), outcome);
+        Assert.Equal(2, first.Count);
+        Assert.StartsWith("reload started", first[0], StringComparison.Ordinal);
+        Assert.StartsWith("reload finished: 0 workers replaced", first[1], StringComparison.Ordinal);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
     public async Task Request_AfterAReload_RunsAnother()
     {
         var logger = new RecordingLogger<ReloadQueue>();

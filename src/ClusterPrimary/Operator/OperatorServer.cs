@@ -1,0 +1,168 @@
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Platform;
+using ClusterHost.Primary.Status;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterHost.Primary.Operator;
+
+/// <summary>
+/// The operator's control socket (<c>--control-socket</c>): a Unix socket, mode 0600
+/// (<see cref="OperatorSocketBinder"/>), that accepts only peers whose uid (SO_PEERCRED) is the
+/// primary's or root's. Each connection carries one request (<see cref="OperatorMessage"/>) and
+/// its replies (<see cref="OperatorCommands"/>). There is no TCP control listener.
+/// </summary>
+[SupportedOSPlatform("linux")]
+internal sealed class OperatorServer(
+    ClusterHostConfig config,
+    OperatorCommands commands,
+    ClusterStatusSource status,
+    TimeProvider time,
+    ILogger<OperatorServer> logger) : IAsyncDisposable
+{
+    /// <summary>How long a client may take to send its request: 10 s.</summary>
+    internal static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest request line: 4 KiB.</summary>
+    internal const int MaxRequestBytes = 4096;
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private readonly List<Task> _connections = [];
+    private readonly uint _ownUid = Interop.GetEUid();
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    /// <summary>The socket's path while it listens; null when off.</summary>
+    public string? Path { get; private set; }
+
+    /// <summary>Creates the socket and accepts; nothing when <c>--control-socket none</c>.</summary>
+    /// <exception cref="ClusterStartupException">Another primary listens on the path, or it cannot be created.</exception>
+    public void Start()
+    {
+        if (config.ControlSocket is not { } path)
+        {
+            return;
+        }
+        _listener = OperatorSocketBinder.Bind(path);
+        Path = path;
+        status.ControlSocket = path;
+        Log.OperatorListening(logger, path);
+        _acceptLoop = AcceptLoopAsync(_listener);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                continue;
+            }
+            lock (_gate)
+            {
+                _connections.RemoveAll(c => c.IsCompleted);
+                _connections.Add(ServeAsync(socket));
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        using var channel = new OperatorChannel(socket, MaxRequestBytes);
+        var uid = PeerCredentials.GetPeerUid(socket);
+        var pid = PeerCredentials.GetPeerPid(socket) ?? 0;
+        try
+        {
+            if (uid is not { } peer || (peer != _ownUid && peer != 0))
+            {
+                Log.OperatorRefused(logger, pid, uid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", _ownUid);
+                await channel.SendAsync(new DoneReply(false, $"refused: this primary accepts only uid {_ownUid} and root"), _stopping.Token).ConfigureAwait(false);
+                // Let the client read the answer before the connection goes: read (and drop) what it
+                // sends until it closes, briefly, so its own send does not fail first.
+                using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
+                try
+                {
+                    channel.Socket.Shutdown(SocketShutdown.Send);
+                    var buffer = new byte[512];
+                    while (await channel.Socket.ReceiveAsync(buffer, SocketFlags.None, linger.Token).ConfigureAwait(false) > 0)
+                    {
+                    }
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                {
+                }
+                return;
+            }
+            OperatorMessage? request;
+            using (var deadline = new CancellationTokenSource(RequestTimeout, time))
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token))
+            {
+                try
+                {
+                    request = await channel.ReceiveAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (InvalidDataException e)
+                {
+                    await channel.SendAsync(new DoneReply(false, $"bad request: {e.Message}"), _stopping.Token).ConfigureAwait(false);
+                    return;
+                }
+            }
+            if (request is null)
+            {
+                return;
+            }
+            Log.OperatorRequest(logger, request.GetType().Name, pid);
+            await commands.ExecuteAsync(request, reply => channel.SendAsync(reply, _stopping.Token), _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.OperatorConnectionFailed(logger, pid, e);
+        }
+    }
+
+    /// <summary>Stops accepting, ends every connection, removes the socket file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Dispose();
+        if (Path is { } path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        await _acceptLoop.ConfigureAwait(false);
+        Task[] connections;
+        lock (_gate)
+        {
+            connections = [.. _connections];
+        }
+        await Task.WhenAll(connections).ConfigureAwait(false);
+    }
+}
