@@ -48,4 +48,7 @@ internal sealed record ClusterHostConfig
 
     /// <summary>Where <c>/metrics</c> is served; empty when <c>--metrics-urls none</c>.</summary>
     public IReadOnlyList<ListenUrl> MetricsUrls { get; init; } = [];
+
+    /// <summary>Which meters the workers collect (<c>--metrics-meters</c>), validated; passed to each worker.</summary>
+    public string MetricsMeters { get; init; } = ClusterHost.Metrics.MeterPatterns.Default;
 }

@@ -80,4 +80,10 @@ internal sealed class ClusterHostOptions
     /// Defaults to <c>http://127.0.0.1:9464</c> (loopback only; OpenTelemetry's Prometheus port).
     /// </summary>
     public string MetricsUrls { get; set; } = "http://127.0.0.1:9464";
+
+    /// <summary>
+    /// Which meters each worker collects: comma-separated meter-name patterns, <c>*</c> wildcards,
+    /// a leading <c>-</c> excludes. Defaults to <c>*</c> (every meter in the worker).
+    /// </summary>
+    public string MetricsMeters { get; set; } = ClusterHost.Metrics.MeterPatterns.Default;
 }

@@ -36,6 +36,10 @@ internal static class ClusterHostOptionsValidator
         }
         var urls = ListenUrlParser.Parse(options.Urls, errors);
         var metricsUrls = MetricsUrlsParser.Parse(options.MetricsUrls, urls, errors);
+        if (ClusterHost.Metrics.MeterPatterns.Parse(options.MetricsMeters, out var metersError) is null)
+        {
+            errors.Add($"--metrics-meters {metersError}");
+        }
         CheckSeconds("--shutdown-timeout", options.ShutdownTimeout, 0, errors);
         CheckSeconds("--start-timeout", options.StartTimeout, 1, errors);
         if (options.MaxRestarts is < 0 or > MaxMaxRestarts)
@@ -95,6 +99,7 @@ internal static class ClusterHostOptionsValidator
                 ? Path.Combine(Path.GetTempPath(), "clusterhost")
                 : Path.GetFullPath(options.EvidenceDir),
             MetricsUrls = metricsUrls,
+            MetricsMeters = options.MetricsMeters,
         };
     }
 

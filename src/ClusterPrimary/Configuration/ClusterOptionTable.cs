@@ -76,6 +76,10 @@ internal static class ClusterOptionTable
             $"where the primary serves Prometheus /metrics (same forms as --urls), or {MetricsUrlsParser.None} to turn it off",
             () => new ClusterHostOptions().MetricsUrls,
             (o, v) => { o.MetricsUrls = v; return null; }),
+        new("--metrics-meters", nameof(ClusterHostOptions.MetricsMeters), "PATTERNS",
+            "which System.Diagnostics.Metrics meters the workers collect: meter names with * wildcards, a leading - excludes, comma-separated (e.g. MyApp.*,-System.Net.Quic*)",
+            () => new ClusterHostOptions().MetricsMeters,
+            (o, v) => { o.MetricsMeters = v; return null; }),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

@@ -62,6 +62,7 @@ internal sealed class WorkerLauncher(
         {
             environment[WorkerEnvironmentVariables.KeyDirectory] = config.KeyDirectory;
         }
+        environment[WorkerEnvironmentVariables.MetricsMeters] = config.MetricsMeters;
         front.ConfigureWorker(instance, environment);
     }
 }

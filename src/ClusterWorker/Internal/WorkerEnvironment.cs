@@ -19,6 +19,9 @@ internal sealed record WorkerEnvironment
     /// <summary>The shared data-protection key directory, when the primary gave one.</summary>
     public string? KeyDirectory { get; init; }
 
+    /// <summary>Which meters to collect (<c>--metrics-meters</c>); every meter when the primary gave none.</summary>
+    public string MetricsMeters { get; init; } = ClusterHost.Metrics.MeterPatterns.Default;
+
     /// <summary>
     /// Reads the worker variables, then removes them from the process environment, all but
     /// <see cref="WorkerEnvironmentVariables.KeptForTheApp"/>. Null when the process was not
@@ -66,6 +69,7 @@ internal sealed record WorkerEnvironment
             ListenMode = mode,
             ShutdownTimeout = TimeSpan.FromMilliseconds(Int(WorkerEnvironmentVariables.ShutdownTimeoutMs, 0, int.MaxValue)),
             KeyDirectory = values.GetValueOrDefault(WorkerEnvironmentVariables.KeyDirectory) is { Length: > 0 } keys ? keys : null,
+            MetricsMeters = values.GetValueOrDefault(WorkerEnvironmentVariables.MetricsMeters) is { Length: > 0 } meters ? meters : ClusterHost.Metrics.MeterPatterns.Default,
         };
         return mode switch
         {

@@ -35,7 +35,10 @@ internal static class WorkerEnvironmentVariables
     /// </summary>
     public const string KeyDirectory = "CLUSTERHOST_KEY_DIRECTORY";
 
-    public static readonly string[] All = [Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory];
+    /// <summary>Which meters the worker collects: the validated <c>--metrics-meters</c> patterns. Optional (every meter).</summary>
+    public const string MetricsMeters = "CLUSTERHOST_METRICS_METERS";
+
+    public static readonly string[] All = [Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory, MetricsMeters];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>
     public static readonly string[] KeptForTheApp = [WorkerId, WorkerCount];
