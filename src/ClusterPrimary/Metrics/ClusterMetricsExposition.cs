@@ -74,13 +74,16 @@ internal static class ClusterMetricsExposition
             var id = worker.WorkerId.ToString(CultureInfo.InvariantCulture);
             foreach (var source in PrometheusTextParser.Parse(text))
             {
-                if (!merged.TryGetValue(source.Name, out var family))
+                // A gauge named like a counter or a histogram's series gets _current, as ClusterHost's own do.
+                var isValue = source.Type is PrometheusMetricType.Gauge or PrometheusMetricType.Untyped;
+                var name = isValue ? PrometheusNames.GaugeName(source.Name) : source.Name;
+                if (!merged.TryGetValue(name, out var family))
                 {
-                    if (!PrometheusTextWriter.MetricNamePattern().IsMatch(source.Name) || SampleNames(source.Name, source.Type).Any(taken.Contains))
+                    if (!PrometheusTextWriter.MetricNamePattern().IsMatch(name) || SampleNames(name, source.Type).Any(taken.Contains))
                     {
                         continue; // ClusterHost's family of that name wins
                     }
-                    family = merged[source.Name] = new MetricFamily(source.Name, string.IsNullOrWhiteSpace(source.Help) ? source.Name : source.Help, source.Type);
+                    family = merged[name] = new MetricFamily(name, string.IsNullOrWhiteSpace(source.Help) ? name : source.Help, source.Type);
                     order.Add(family);
                 }
                 else if (family.Type != source.Type)
@@ -90,7 +93,8 @@ internal static class ClusterMetricsExposition
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var sample in source.Samples)
                 {
-                    if (WithWorkerLabel(sample, id) is { } labelled && seen.Add(sample.Name + "\u0001" + string.Join('\u0001', labelled.Labels)))
+                    var renamed = isValue ? sample with { Name = name } : sample;
+                    if (WithWorkerLabel(renamed, id) is { } labelled && seen.Add(labelled.Name + "\u0001" + string.Join('\u0001', labelled.Labels)))
                     {
                         family.Samples.Add(labelled);
                     }

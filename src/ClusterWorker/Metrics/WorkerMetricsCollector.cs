@@ -22,7 +22,7 @@ internal sealed class WorkerMetricsCollector : IDisposable
     private readonly AppPrometheusRegistry _prometheus = new();
 
     public WorkerMetricsCollector(WorkerEnvironment environment, ILogger<WorkerMetricsCollector> logger)
-        : this(MeterPatterns.Parse(environment.MetricsMeters, out _) ?? MeterPatterns.All, logger)
+        : this(MeterPatterns.Parse(environment.MetricsMeters, out _) ?? MeterPatterns.Defaults, logger)
     {
     }
 

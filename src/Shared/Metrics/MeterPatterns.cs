@@ -7,12 +7,14 @@ namespace ClusterHost.Metrics;
 /// <c>*</c> matching any run of characters, a leading <c>-</c> excluding. A meter is collected when
 /// it matches an include and no exclude; with no include at all, every meter is included
 /// (<c>-System.Net.*</c> alone means "everything but System.Net.*"). Matching is case-sensitive,
-/// as meter names are. <see cref="Default"/> is <c>*</c>: every meter.
+/// as meter names are. <see cref="Default"/> is every meter but the runtime's
+/// <c>Private.InternalDiagnostics.*</c> ones (not public API: .NET 10's MsQuic meter alone adds 30
+/// families to every worker that loads System.Net.Quic, as Kestrel does).
 /// </summary>
 internal sealed class MeterPatterns
 {
-    /// <summary>Every meter.</summary>
-    public const string Default = "*";
+    /// <summary>Every meter but the runtime's private diagnostics: <c>*,-Private.InternalDiagnostics.*</c>.</summary>
+    public const string Default = "*,-Private.InternalDiagnostics.*";
 
     private readonly Regex[] _includes;
     private readonly Regex[] _excludes;
@@ -23,8 +25,8 @@ internal sealed class MeterPatterns
         _excludes = excludes;
     }
 
-    /// <summary>Every meter (<see cref="Default"/>).</summary>
-    public static MeterPatterns All { get; } = Parse(Default, out _)!;
+    /// <summary>The <see cref="Default"/> patterns.</summary>
+    public static MeterPatterns Defaults { get; } = Parse(Default, out _)!;
 
     /// <summary>Parses <paramref name="text"/>; null, with a one-line <paramref name="error"/>, when a pattern is not valid.</summary>
     public static MeterPatterns? Parse(string? text, out string? error)

@@ -10,6 +10,7 @@ internal static class TestApps
     public const string NotesApi = "NotesApi";
     public const string CookieLogin = "CookieLogin";
     public const string EchoSockets = "EchoSockets";
+    public const string PrometheusNetApp = "PrometheusNetApp";
 
     private static string Metadata(string key) => typeof(TestApps).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
