@@ -6,6 +6,7 @@ using Prometheus;
 // System.Diagnostics.Metrics meters and a prometheus-net registry served on /metrics.
 var builder = WebApplication.CreateBuilder(args);
 var app = builder.Build();
+app.UseHttpMetrics(); // prometheus-net's own request counts (http_requests_received_total...)
 
 var orders = new Meter("TestApp.Orders");
 var placed = orders.CreateCounter<long>("testapp.orders.placed", unit: "{order}", description: "Orders placed.");
