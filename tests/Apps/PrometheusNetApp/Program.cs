@@ -16,7 +16,8 @@ var hidden = new Meter("TestApp.Hidden").CreateCounter<long>("testapp.hidden.cal
 var hits = Metrics.CreateCounter("testapp_hits_total", "Hits counted by prometheus-net.", "path");
 var hitDuration = Metrics.CreateHistogram("testapp_hit_duration_seconds", "Hit durations by prometheus-net.",
     new HistogramConfiguration { Buckets = [0.001, 0.01, 0.1, 1] });
-var hitSummary = Metrics.CreateSummary("testapp_hit_size_bytes", "Hit sizes by prometheus-net.");
+var hitSummary = Metrics.CreateSummary("testapp_hit_size_bytes", "Hit sizes by prometheus-net.",
+    new SummaryConfiguration { Objectives = [new QuantileEpsilonPair(0.5, 0.05), new QuantileEpsilonPair(0.9, 0.01)] });
 // The app's own "worker" label (its background worker's name): ClusterHost must not overwrite it.
 var jobs = Metrics.CreateCounter("testapp_jobs_total", "Jobs by the app's own worker label.", "worker");
 jobs.WithLabels("mailer").Inc();
