@@ -14,14 +14,16 @@ public sealed class ProbeNoiseTests(ITestOutputHelper output)
     [Fact]
     public async Task IdleCluster_ProxyAndReusePort_NoProbeRequestInTheAppsRequestCounts()
     {
-        // Both modes at once: one idle period for the two.
+        // Both modes in one idle period; started one after the other, so that four workers do not
+        // all start at once on a loaded machine (a worker that cannot connect within 10 s ends the run).
         await using var proxy = ClusterProcess.StartPrimary(output,
             "--app", TestApps.Dll(TestApps.PrometheusNetApp), "--mode", "proxy", "--workers", "2", "--urls", "http://127.0.0.1:0");
+        using var proxyMetrics = await MetricsEndpoint.WaitForAsync(proxy);
+        await proxy.WaitForReadyAsync();
         await using var reusePort = ClusterProcess.StartPrimary(output,
             "--app", TestApps.Dll(TestApps.PrometheusNetApp), "--mode", "reuseport", "--workers", "2", "--urls", "http://127.0.0.1:0");
-        using var proxyMetrics = await MetricsEndpoint.WaitForAsync(proxy);
         using var reusePortMetrics = await MetricsEndpoint.WaitForAsync(reusePort);
-        await Task.WhenAll(proxy.WaitForReadyAsync(), reusePort.WaitForReadyAsync());
+        await reusePort.WaitForReadyAsync();
         var before = await Task.WhenAll(
             proxyMetrics.ScrapeUntilAsync(m => m.IsUp(0) && m.IsUp(1), "both proxy workers up"),
             reusePortMetrics.ScrapeUntilAsync(m => m.IsUp(0) && m.IsUp(1), "both reuseport workers up"));
