@@ -179,6 +179,7 @@ def make_targets(args, dotnet):
         Target("proxy-tcp", f"ClusterHost proxy over loopback TCP, {WORKERS} workers",
                [dotnet, primary, "--mode", "proxy", "--proxy-transport", "tcp"] + common, REPO, ready, True),
     ]
+    targets.append(metrics_off_target(dotnet, primary, common, ready))
     node = which("node")
     if node:
         targets.append(Target("node-cluster", f"Node cluster (loadtests/peers), {WORKERS} workers",
@@ -193,6 +194,38 @@ def shared_target(dotnet, primary, common, ready):
     One kernel queue, whoever wakes first: its max/min share sits beside reuseport's in the balance table."""
     return Target("shared", f"ClusterHost shared (one listening socket, inherited), {WORKERS} workers",
                   [dotnet, primary, "--mode", "shared"] + common, REPO, ready, True)
+class MetricsOffTarget(Target):
+    """A ClusterHost target with --metrics-urls none: no "Metrics at" line to wait for, no per-worker counts."""
+
+    def start(self, env):
+        launched, url, pids, _ = Target.start(self, dict(env, **self.cluster_env))
+        return launched, url, pids, None
+
+
+def metrics_off_target(dotnet, primary, common, ready):
+    """reuseport with --metrics-urls none (the workers then listen to no meter): the cost of every meter, issue 14."""
+    at = common.index("--metrics-urls")
+    argv = [dotnet, primary, "--mode", "reuseport"] + common[:at] + ["--metrics-urls", "none"] + common[at + 2:]
+    return MetricsOffTarget("reuseport-metrics-off", f"ClusterHost reuseport, {WORKERS} workers, --metrics-urls none",
+                            argv, REPO, ready, False)
+
+
+def metrics_cost_section(rounds, names, ratio, w):
+    """Every meter collected (reuseport: the default) against none (--metrics-urls none), side by side."""
+    if "reuseport" not in names or "reuseport-metrics-off" not in names:
+        return
+    w("Cost of the metrics: `reuseport` collects every meter in every worker (the default) and is scraped"
+      " before and after each run; `reuseport-metrics-off` is the same cluster with `--metrics-urls none`"
+      " (no meter listened to). Ratio: rps with every meter / rps without, same round, median over rounds"
+      " (goal: at least 0.97).")
+    w("")
+    w("| shape | every meter, rps | metrics off, rps | ratio |")
+    w("|---|---|---|---|")
+    for shape, label in (("keepalive", "keep-alive"), ("close", "new connection")):
+        on = med([r["reuseport"][shape]["rps"] for r in rounds if "reuseport" in r])
+        off = med([r["reuseport-metrics-off"][shape]["rps"] for r in rounds if "reuseport-metrics-off" in r])
+        w(f"| {label} | {fmt(on)} | {fmt(off)} | {fmt(ratio('reuseport', shape, over='reuseport-metrics-off')[0], 3)} |")
+    w("")
 
 
 def which(command):
@@ -614,6 +647,7 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
         for name in (n for n in names if n.startswith("proxy")):
             w(f"| `{name}` | {fmt(ratio(name, 'keepalive', over='reuseport')[0], 2)} | {fmt(ratio(name, 'close', over='reuseport')[0], 2)} |")
         w("")
+    metrics_cost_section(rounds, names, ratio, w)
     w("## Balance between workers (ClusterHost)")
     w("")
     w("Max/min share of requests, from the workers' own counts (`http_server_request_duration_seconds_count`"

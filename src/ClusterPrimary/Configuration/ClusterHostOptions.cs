@@ -108,4 +108,10 @@ internal sealed class ClusterHostOptions
     /// Defaults to <see cref="Operator.OperatorSocketPath.DefaultText"/>.
     /// </summary>
     public string? ControlSocket { get; set; }
+
+    /// <summary>
+    /// Which meters each worker collects: comma-separated meter-name patterns, <c>*</c> wildcards,
+    /// a leading <c>-</c> excludes. Defaults to <c>*</c> (every meter in the worker).
+    /// </summary>
+    public string MetricsMeters { get; set; } = ClusterHost.Metrics.MeterPatterns.Default;
 }

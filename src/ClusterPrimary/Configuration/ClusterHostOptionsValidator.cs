@@ -40,6 +40,10 @@ internal static class ClusterHostOptionsValidator
         }
         var urls = ListenUrlParser.Parse(options.Urls, errors, allowHttps: true);
         var metricsUrls = MetricsUrlsParser.Parse(options.MetricsUrls, urls, errors);
+        if (ClusterHost.Metrics.MeterPatterns.Parse(options.MetricsMeters, out var metersError) is null)
+        {
+            errors.Add($"--metrics-meters {metersError}");
+        }
         CheckSeconds("--shutdown-timeout", options.ShutdownTimeout, 0, errors);
         CheckSeconds("--start-timeout", options.StartTimeout, 1, errors);
         if (options.MaxRestarts is < 0 or > MaxMaxRestarts)
@@ -109,6 +113,7 @@ internal static class ClusterHostOptionsValidator
             Protocols = options.Protocols,
             Activation = activation,
             ControlSocket = controlSocket,
+            MetricsMeters = options.MetricsMeters,
         };
     }
 

@@ -93,6 +93,10 @@ internal static class ClusterOptionTable
             $"the Unix socket (mode 0600) that clusterhost status|reload|scale|stop talk to, or {Operator.ControlSocketResolver.None} to turn it off",
             () => Operator.OperatorSocketPath.DefaultText,
             (o, v) => { o.ControlSocket = v; return null; }),
+        new("--metrics-meters", nameof(ClusterHostOptions.MetricsMeters), "PATTERNS",
+            "which System.Diagnostics.Metrics meters the workers collect: meter names with * wildcards, a leading - excludes, comma-separated (e.g. MyApp.*,-System.Net.Quic*)",
+            () => new ClusterHostOptions().MetricsMeters,
+            (o, v) => { o.MetricsMeters = v; return null; }),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

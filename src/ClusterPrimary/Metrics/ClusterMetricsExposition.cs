@@ -9,11 +9,22 @@ namespace ClusterHost.Primary.Metrics;
 /// Turns one scrape of the cluster into Prometheus metric families: the primary's own series
 /// about each slot, then every worker's series with a <c>worker="&lt;slot id&gt;"</c> label, then
 /// (proxy mode) the front's own series, named <c>clusterhost_proxy_*</c> and with no worker label.
-/// A worker that did not answer contributes no series of its own (its <c>up</c> is 0).
+/// A worker that did not answer contributes no series of its own (its <c>up</c> is 0). Last, the
+/// families of the apps' own prometheus-net registries, merged across workers (one HELP and TYPE
+/// per family, every worker's samples under it with the worker label).
 /// </summary>
+/// <remarks>
+/// Collisions: a name ClusterHost already writes (the primary's, a meter's, the front's) is never
+/// shadowed, the app's family of that name is left out. A series that carries its own
+/// <c>worker</c> label (a meter tag or a prometheus-net label) keeps it, and the slot id goes in
+/// <see cref="OwnWorkerLabel"/> for that series instead.
+/// </remarks>
 internal static class ClusterMetricsExposition
 {
     public const string WorkerLabel = "worker";
+
+    /// <summary>The slot id's label on a series that has a <c>worker</c> label of its own.</summary>
+    public const string OwnWorkerLabel = "clusterhost_worker";
 
     /// <summary>
     /// Prefix of the front's families. Its requests are not a worker's: under the workers' names
@@ -40,8 +51,85 @@ internal static class ClusterMetricsExposition
         var frontFamilies = new SortedDictionary<string, MetricFamily>(StringComparer.Ordinal);
         AddFamilies(frontFamilies, taken, FrontPrefix, null, front);
         families.AddRange(frontFamilies.Values);
+        families.AddRange(AppFamilies(workers, families));
         return families;
     }
+
+    /// <summary>Every worker's prometheus-net families, merged by name, in the order the lowest worker wrote them.</summary>
+    private static List<MetricFamily> AppFamilies(IReadOnlyList<WorkerScrape> workers, List<MetricFamily> written)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var family in written)
+        {
+            taken.UnionWith(SampleNames(family.Name, family.Type));
+        }
+        var merged = new Dictionary<string, MetricFamily>(StringComparer.Ordinal);
+        var order = new List<MetricFamily>();
+        foreach (var worker in workers.OrderBy(w => w.WorkerId))
+        {
+            if (worker.Snapshot?.PrometheusText is not { Length: > 0 } text)
+            {
+                continue;
+            }
+            var id = worker.WorkerId.ToString(CultureInfo.InvariantCulture);
+            foreach (var source in PrometheusTextParser.Parse(text))
+            {
+                // A gauge named like a counter or a histogram's series gets _current, as ClusterHost's own do.
+                var isValue = source.Type is PrometheusMetricType.Gauge or PrometheusMetricType.Untyped;
+                var name = isValue ? PrometheusNames.GaugeName(source.Name) : source.Name;
+                if (!merged.TryGetValue(name, out var family))
+                {
+                    if (!PrometheusTextWriter.MetricNamePattern().IsMatch(name) || SampleNames(name, source.Type).Any(taken.Contains))
+                    {
+                        continue; // ClusterHost's family of that name wins
+                    }
+                    family = merged[name] = new MetricFamily(name, string.IsNullOrWhiteSpace(source.Help) ? name : source.Help, source.Type);
+                    order.Add(family);
+                }
+                else if (family.Type != source.Type)
+                {
+                    continue; // another worker's app declares it otherwise: the first keeps it
+                }
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var sample in source.Samples)
+                {
+                    var renamed = isValue ? sample with { Name = name } : sample;
+                    if (WithWorkerLabel(renamed, id) is { } labelled && seen.Add(labelled.Name + "\u0001" + string.Join('\u0001', labelled.Labels)))
+                    {
+                        family.Samples.Add(labelled);
+                    }
+                }
+            }
+        }
+        return order;
+    }
+
+    /// <summary>The sample with the slot's label first, or null when its labels cannot be written.</summary>
+    private static ExpositionSample? WithWorkerLabel(ExpositionSample sample, string workerId)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _) in sample.Labels)
+        {
+            if (!PrometheusTextWriter.LabelNamePattern().IsMatch(name) || name.StartsWith("__", StringComparison.Ordinal) || !names.Add(name))
+            {
+                return null;
+            }
+        }
+        var label = names.Contains(WorkerLabel) ? OwnWorkerLabel : WorkerLabel;
+        if (names.Contains(label) || !PrometheusTextWriter.MetricNamePattern().IsMatch(sample.Name))
+        {
+            return null;
+        }
+        return sample with { Labels = [Label(label, workerId), .. sample.Labels] };
+    }
+
+    /// <summary>The sample names a family of this name and type writes: what two families must not share.</summary>
+    private static IEnumerable<string> SampleNames(string name, PrometheusMetricType type) => type switch
+    {
+        PrometheusMetricType.Histogram => [name, name + "_bucket", name + "_sum", name + "_count"],
+        PrometheusMetricType.Summary => [name, name + "_sum", name + "_count"],
+        _ => [name],
+    };
 
     private static List<MetricFamily> PrimaryFamilies(IReadOnlyList<WorkerScrape> workers)
     {
@@ -144,7 +232,8 @@ internal static class ClusterMetricsExposition
     /// <summary>
     /// The worker label first (if any), then the tags by label name. Tags that translate to the
     /// same label name are joined with ';' (as OpenTelemetry does); a tag that would take a label
-    /// this exposition owns (<c>worker</c>, and <c>le</c> in histograms) becomes <c>exported_*</c>.
+    /// this exposition owns (<c>le</c> in histograms) becomes <c>exported_le</c>. A tag <c>worker</c>
+    /// keeps its name; the slot id then goes in <see cref="OwnWorkerLabel"/>.
     /// </summary>
     private static List<KeyValuePair<string, string>> Labels(KeyValuePair<string, string>? ownLabel, IReadOnlyDictionary<string, string> tags, PrometheusMetricType type)
     {
@@ -152,13 +241,23 @@ internal static class ClusterMetricsExposition
         foreach (var (key, value) in tags.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             var name = PrometheusNames.LabelName(key);
-            if (name == WorkerLabel || (name == "le" && type == PrometheusMetricType.Histogram))
+            if (name == "le" && type == PrometheusMetricType.Histogram)
             {
-                name = "exported_" + name;
+                name = "exported_le";
             }
             translated[name] = translated.TryGetValue(name, out var existing) ? existing + ";" + value : value;
         }
-        return ownLabel is { } label ? [label, .. translated] : [.. translated];
+        if (ownLabel is not { } label)
+        {
+            return [.. translated];
+        }
+        if (translated.ContainsKey(label.Key))
+        {
+            // The app's own worker tag stays; ours moves aside (an app tag clusterhost_worker is then replaced).
+            translated.Remove(OwnWorkerLabel);
+            label = Label(OwnWorkerLabel, label.Value);
+        }
+        return [label, .. translated];
     }
 
     private static bool AreValidBounds(IReadOnlyList<double> bounds)

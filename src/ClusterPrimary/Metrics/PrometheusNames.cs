@@ -56,12 +56,15 @@ internal static class PrometheusNames
         {
             return name + "_total";
         }
-        if (type == PrometheusMetricType.Gauge && ReservedSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal)))
-        {
-            return name + "_current";
-        }
-        return name;
+        return type == PrometheusMetricType.Gauge ? GaugeName(name) : name;
     }
+
+    /// <summary>
+    /// A gauge's name with <c>_current</c> appended when it ends in a reserved suffix; applied to
+    /// the gauges (and untyped families) of an app's own exposition too.
+    /// </summary>
+    public static string GaugeName(string name) =>
+        ReservedSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal)) ? name + "_current" : name;
 
     /// <summary>
     /// The Prometheus label name of a tag: invalid characters become <c>_</c> (runs collapsed, so

@@ -33,7 +33,7 @@ internal static partial class PrometheusTextWriter
             {
                 throw new ArgumentException($"Metric family '{family.Name}' appears twice; each family must be written once.", nameof(families));
             }
-            if (family.Series.Count == 0)
+            if (family.Series.Count == 0 && family.Samples.Count == 0)
             {
                 continue;
             }
@@ -52,6 +52,10 @@ internal static partial class PrometheusTextWriter
                 {
                     AppendSample(text, family.Name, series.Labels, null, series.Value);
                 }
+            }
+            foreach (var sample in family.Samples)
+            {
+                AppendPassedThrough(text, family, sample);
             }
         }
         return text.ToString();
@@ -82,6 +86,12 @@ internal static partial class PrometheusTextWriter
 
     private static void AppendSample(StringBuilder text, string name, IReadOnlyList<KeyValuePair<string, string>> labels, string? le, double value)
     {
+        AppendNameAndLabels(text, name, labels, le);
+        text.Append(' ').Append(FormatValue(value)).Append('\n');
+    }
+
+    private static void AppendNameAndLabels(StringBuilder text, string name, IReadOnlyList<KeyValuePair<string, string>> labels, string? le)
+    {
         text.Append(name);
         if (labels.Count > 0 || le is not null)
         {
@@ -104,7 +114,30 @@ internal static partial class PrometheusTextWriter
             }
             text.Append('}');
         }
-        text.Append(' ').Append(FormatValue(value)).Append('\n');
+    }
+
+    private static void AppendPassedThrough(StringBuilder text, MetricFamily family, ExpositionSample sample)
+    {
+        if (!MetricNamePattern().IsMatch(sample.Name) || !sample.Name.StartsWith(family.Name, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Sample '{sample.Name}' does not belong to family '{family.Name}'.");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _) in sample.Labels)
+        {
+            if (!LabelNamePattern().IsMatch(name) || name.StartsWith("__", StringComparison.Ordinal) || !seen.Add(name))
+            {
+                throw new ArgumentException($"Label '{name}' is not valid or repeated (in '{sample.Name}').");
+            }
+        }
+        AppendNameAndLabels(text, sample.Name, sample.Labels, null);
+        // The value as the app wrote it (and its timestamp, if any), not re-formatted.
+        text.Append(' ').Append(sample.Value);
+        if (sample.Timestamp is not null)
+        {
+            text.Append(' ').Append(sample.Timestamp);
+        }
+        text.Append('\n');
     }
 
     private static void CheckLabels(MetricFamily family, MetricSeries series)
@@ -160,6 +193,8 @@ internal static partial class PrometheusTextWriter
         PrometheusMetricType.Counter => "counter",
         PrometheusMetricType.Gauge => "gauge",
         PrometheusMetricType.Histogram => "histogram",
+        PrometheusMetricType.Summary => "summary",
+        PrometheusMetricType.Untyped => "untyped",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

@@ -63,6 +63,8 @@ internal sealed class WorkerLauncher(
         {
             environment[WorkerEnvironmentVariables.KeyDirectory] = config.KeyDirectory;
         }
+        // With /metrics off nobody reads the meters: the workers listen to none (ClusterHost's own aside).
+        environment[WorkerEnvironmentVariables.MetricsMeters] = config.MetricsUrls.Count > 0 ? config.MetricsMeters : "-*";
         front.ConfigureWorker(instance, environment);
     }
 }

@@ -39,6 +39,9 @@ internal sealed record WorkerEnvironment
     /// <summary>True when <paramref name="endpoint"/> is one of the TLS endpoints.</summary>
     public bool IsHttps(EndPoint? endpoint) => endpoint is IPEndPoint ip && HttpsEndpoints.Contains(ip);
 
+    /// <summary>Which meters to collect (<c>--metrics-meters</c>); every meter when the primary gave none.</summary>
+    public string MetricsMeters { get; init; } = ClusterHost.Metrics.MeterPatterns.Default;
+
     /// <summary>
     /// Reads the worker variables, then removes them from the process environment, all but
     /// <see cref="WorkerEnvironmentVariables.KeptForTheApp"/>. Null when the process was not
@@ -94,6 +97,7 @@ internal sealed record WorkerEnvironment
                     : throw Malformed(WorkerEnvironmentVariables.Protocols, $"must be one of {string.Join(", ", EnumNames<ListenProtocols>.All)} (got '{protocols}')")
                 : ListenProtocols.Http1And2,
             Http2Listen = Optional(WorkerEnvironmentVariables.Http2Listen),
+            MetricsMeters = Optional(WorkerEnvironmentVariables.MetricsMeters) ?? ClusterHost.Metrics.MeterPatterns.Default,
         };
         if (Optional(WorkerEnvironmentVariables.HttpsListen) is { } httpsListen)
         {

@@ -56,10 +56,13 @@ internal static class WorkerEnvironmentVariables
     /// </summary>
     public const string Http2Listen = "CLUSTERHOST_LISTEN_H2";
 
+    /// <summary>Which meters the worker collects: the validated <c>--metrics-meters</c> patterns. Optional (every meter).</summary>
+    public const string MetricsMeters = "CLUSTERHOST_METRICS_METERS";
+
     public static readonly string[] All =
     [
         Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory,
-        HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen,
+        HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen, MetricsMeters,
     ];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>

@@ -11,4 +11,10 @@ internal sealed record WorkerMetricsSnapshot
     public string? AppVersion { get; init; }
 
     public IReadOnlyList<MetricFamilySnapshot> Families { get; init; } = [];
+
+    /// <summary>
+    /// The app's own prometheus-net default registry in the Prometheus text format 0.0.4, as
+    /// prometheus-net exported it; null when the app does not use prometheus-net.
+    /// </summary>
+    public string? PrometheusText { get; init; }
 }

@@ -11,6 +11,7 @@ internal static class TestApps
     public const string CookieLogin = "CookieLogin";
     public const string EchoSockets = "EchoSockets";
     public const string GrpcGreeter = "GrpcGreeter";
+    public const string PrometheusNetApp = "PrometheusNetApp";
 
     private static string Metadata(string key) => typeof(TestApps).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;

@@ -16,6 +16,9 @@ public sealed class PrometheusServerTests(ITestOutputHelper output)
         ("$instance", ".*"),
         ("${worker}", ".*"),
         ("$worker", ".*"),
+        // The "App metrics" family picker: any family the workers report (the SampleApp has no metrics of its own).
+        ("${family}", "http_server_request_duration_seconds_count"),
+        ("$family", "http_server_request_duration_seconds_count"),
     ];
 
     [Fact]

@@ -130,7 +130,7 @@ public sealed class ClusterMetricsExpositionTests
     }
 
     [Fact]
-    public void TagNamedWorker_IsRenamed_AndTagsWithOneLabelNameAreJoined()
+    public void TagNamedWorker_KeepsItsName_TheSlotGoesInClusterhostWorker_AndTagsWithOneLabelNameAreJoined()
     {
         var snapshot = new WorkerMetricsSnapshot
         {
@@ -148,7 +148,7 @@ public sealed class ClusterMetricsExpositionTests
 
         var lines = Lines(Text(Up(0) with { Snapshot = snapshot }));
 
-        Assert.Contains("app_jobs{worker=\"0\",a_b=\"1;2\",exported_worker=\"other\"} 4", lines);
+        Assert.Contains("app_jobs{clusterhost_worker=\"0\",a_b=\"1;2\",worker=\"other\"} 4", lines);
     }
 
     [Fact]
@@ -214,5 +214,80 @@ public sealed class ClusterMetricsExpositionTests
     public void NoFront_WritesNoProxyFamilies()
     {
         Assert.DoesNotContain(ClusterMetricsExposition.FrontPrefix, Text(Up(0)), StringComparison.Ordinal);
+    }
+
+    private static WorkerScrape WithApp(int id, string prometheusText) =>
+        Up(id) with { Snapshot = Snapshot(3) with { PrometheusText = prometheusText } };
+
+    private static string AppText(int hits) => $$"""
+        # HELP app_hits_total Hits.
+        # TYPE app_hits_total counter
+        app_hits_total{path="/"} {{hits}}
+        # HELP app_size_bytes Sizes.
+        # TYPE app_size_bytes summary
+        app_size_bytes_sum 84
+        app_size_bytes_count 2
+        app_size_bytes{quantile="0.5"} 42
+        # HELP app_seconds Durations.
+        # TYPE app_seconds histogram
+        app_seconds_bucket{le="0.1"} 1
+        app_seconds_bucket{le="+Inf"} 2
+        app_seconds_sum 0.5
+        app_seconds_count 2
+        # HELP app_jobs_total Jobs.
+        # TYPE app_jobs_total counter
+        app_jobs_total{worker="mailer"} 1
+        # HELP app_open_count Open things.
+        # TYPE app_open_count gauge
+        app_open_count 5
+        # HELP dotnet_process_cpu_time_seconds_total Taken by a meter family.
+        # TYPE dotnet_process_cpu_time_seconds_total counter
+        dotnet_process_cpu_time_seconds_total 9
+        """;
+
+    [Fact]
+    public void AppPrometheusFamilies_AreMergedAcrossWorkers_OneHelpAndTypeEach_WithTheWorkerLabel()
+    {
+        var lines = Lines(Text(WithApp(0, AppText(5)), WithApp(1, AppText(7))));
+
+        Assert.Single(lines, l => l == "# TYPE app_hits_total counter");
+        Assert.Single(lines, l => l == "# HELP app_hits_total Hits.");
+        var first = Array.IndexOf(lines, "app_hits_total{worker=\"0\",path=\"/\"} 5");
+        Assert.True(first > 0);
+        Assert.Equal("app_hits_total{worker=\"1\",path=\"/\"} 7", lines[first + 1]);
+        Assert.Single(lines, l => l == "# TYPE app_size_bytes summary");
+        Assert.Contains("app_size_bytes{worker=\"1\",quantile=\"0.5\"} 42", lines);
+        Assert.Contains("app_size_bytes_count{worker=\"0\"} 2", lines);
+        Assert.Contains("app_seconds_bucket{worker=\"1\",le=\"+Inf\"} 2", lines);
+    }
+
+    [Fact]
+    public void AppPrometheusSeries_WithItsOwnWorkerLabel_KeepsIt_TheSlotGoesInClusterhostWorker()
+    {
+        var lines = Lines(Text(WithApp(0, AppText(5))));
+
+        Assert.Contains("app_jobs_total{clusterhost_worker=\"0\",worker=\"mailer\"} 1", lines);
+    }
+
+    [Fact]
+    public void AppPrometheusFamily_NamedLikeClusterHostsOwn_IsLeftOut_AndAGaugeWithAReservedSuffixGetsCurrent()
+    {
+        var lines = Lines(Text(WithApp(0, AppText(5))));
+
+        Assert.DoesNotContain(lines, l => l.StartsWith("dotnet_process_cpu_time_seconds_total{worker=\"0\"} ", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("# TYPE dotnet_process_cpu_time_seconds_total ", StringComparison.Ordinal));
+        Assert.Contains("# TYPE app_open_count_current gauge", lines);
+        Assert.Contains("app_open_count_current{worker=\"0\"} 5", lines);
+    }
+
+    [Fact]
+    public void AppPrometheusFamily_DeclaredWithAnotherTypeByALaterWorker_KeepsTheFirst()
+    {
+        const string Other = "# TYPE app_hits_total gauge\napp_hits_total 1\n";
+
+        var lines = Lines(Text(WithApp(0, AppText(5)), WithApp(1, Other)));
+
+        Assert.Contains("app_hits_total{worker=\"0\",path=\"/\"} 5", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("app_hits_total{worker=\"1\"", StringComparison.Ordinal));
     }
 }
