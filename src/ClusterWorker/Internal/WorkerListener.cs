@@ -12,34 +12,37 @@ namespace ClusterHost.Worker.Internal;
 [SupportedOSPlatform("linux")]
 internal static class WorkerListener
 {
-    public static void Configure(IWebHostBuilder builder, WorkerEnvironment environment, PrimaryConnection connection)
+    /// <remarks>
+    /// Every connection on these endpoints is tracked (<paramref name="connections"/>) and every
+    /// listening socket kept (<paramref name="listeners"/>), for <see cref="WorkerDrain"/>.
+    /// </remarks>
+    public static void Configure(
+        IWebHostBuilder builder, WorkerEnvironment environment, PrimaryConnection connection,
+        ConnectionTracker connections, WorkerListenSockets listeners)
     {
         builder.ConfigureKestrel(kestrel =>
         {
             if (environment.ListenMode == WorkerListenModes.Unix)
             {
-                kestrel.ListenUnixSocket(environment.UnixSocketPath!);
+                kestrel.ListenUnixSocket(environment.UnixSocketPath!, listen => listen.Use(connections.Track));
                 return;
             }
             foreach (var endpoint in environment.Endpoints)
             {
-                kestrel.Listen(endpoint);
+                kestrel.Listen(endpoint, listen => listen.Use(connections.Track));
             }
         });
 
-        if (environment.ListenMode is not (WorkerListenModes.ReusePort or WorkerListenModes.Tcp))
-        {
-            return;
-        }
+        var reusePort = environment.ListenMode is WorkerListenModes.ReusePort or WorkerListenModes.Tcp;
         builder.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
         {
-            if (endpoint is not IPEndPoint ip)
+            if (!reusePort || endpoint is not IPEndPoint ip)
             {
-                return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                return listeners.Add(SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint));
             }
             try
             {
-                return ReusePortSocket.Bind(ip);
+                return listeners.Add(ReusePortSocket.Bind(ip));
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
             {
