@@ -11,6 +11,7 @@ internal static class SupervisionServiceCollectionExtensions
     public static IServiceCollection AddSupervision(this IServiceCollection services)
     {
         services.AddSingleton<WorkerSlots>();
+        services.AddSingleton<WorkerExits>();
         services.AddSingleton<ControlServer>();
         services.AddSingleton<WorkerHandshakeWatch>();
         services.AddSingleton<IWorkerLauncher, WorkerLauncher>();

@@ -15,7 +15,7 @@ namespace ClusterHost.Primary.Supervision;
 /// configured working directory, with the worker behaviour injected (<see cref="WorkerInjection"/>).
 /// </summary>
 internal sealed class WorkerLauncher(
-    ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch) : IWorkerLauncher
+    ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch, WorkerExits exits) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -41,6 +41,7 @@ internal sealed class WorkerLauncher(
 
         var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
         controlServer.Expect(process.Control, process.Pid);
+        exits.Record(instance, process.Exited);
         return handshakeWatch.Watch(process);
     }
 

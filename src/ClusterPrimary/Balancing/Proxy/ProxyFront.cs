@@ -19,7 +19,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// inherits its predecessor's health, and nothing restarts the proxy.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, ILoggerFactory loggerFactory)
+internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, ILoggerFactory loggerFactory, WorkerExits? exits = null)
     : IClusterFront, IFrontMetricsSource, IAsyncDisposable
 {
     private readonly WorkerRotation _rotation = new(config.Balance);
@@ -62,7 +62,7 @@ internal sealed class ProxyFront(ClusterHostConfig config, TimeProvider time, IL
                 _workers = TcpWorkerEndpoints.Create(config.Workers);
             }
             endpoints = PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
-            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, loggerFactory, time, cancellationToken).ConfigureAwait(false);
+            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, loggerFactory, time, exits ?? new WorkerExits(time), cancellationToken).ConfigureAwait(false);
             _urls = endpoints.Urls;
         }
         catch
