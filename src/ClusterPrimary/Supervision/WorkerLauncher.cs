@@ -39,7 +39,7 @@ internal sealed class WorkerLauncher(
         }
         ConfigureEnvironment(startInfo.Environment, instance, token);
 
-        var process = WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error);
+        var process = WorkerProcess.Start(instance, token, startInfo, OutputSink.Out, OutputSink.Error);
         controlServer.Expect(process.Control, process.Pid);
         exits.Record(instance, process.Exited);
         return handshakeWatch.Watch(process);
