@@ -18,11 +18,11 @@ namespace ClusterHost.Primary.Supervision;
 /// </remarks>
 internal sealed class WorkerOutputForwarder(int workerId, OutputSink output, OutputSink error, TimeProvider time)
 {
-    /// <summary>Output forwarded per worker and stream, sustained: 1 MiB/s.</summary>
-    internal const int BytesPerSecond = 1024 * 1024;
+    /// <summary>Output forwarded per worker and stream, sustained: 256 KiB/s (about 2,500 lines of 100 bytes a second).</summary>
+    internal const int BytesPerSecond = 256 * 1024;
 
-    /// <summary>Output forwarded per worker and stream in a burst: 4 MiB.</summary>
-    internal const int BurstBytes = 4 * 1024 * 1024;
+    /// <summary>Output forwarded per worker and stream in a burst: 1 MiB.</summary>
+    internal const int BurstBytes = 1024 * 1024;
 
     /// <summary>A longer line is forwarded in pieces of this length: 64 KiB.</summary>
     internal const int MaxLineBytes = 64 * 1024;

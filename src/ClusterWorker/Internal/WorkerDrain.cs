@@ -1,3 +1,4 @@
+using ClusterHost.Control;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,14 @@ internal sealed class WorkerDrain(
     /// <summary>Kept from the shutdown timeout for Kestrel's own stop after the drain: 0.5 s.</summary>
     internal static readonly TimeSpan KestrelStopReserve = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// <see cref="IdleCloseAfter"/>; zero behind the primary's proxy, whose client
+    /// (SocketsHttpHandler) sends a request again on a new connection when a pooled one closes
+    /// before any of the response arrived, and which has already taken the worker out of rotation.
+    /// </summary>
+    internal static TimeSpan IdleBound(string listenMode) =>
+        WorkerListenModes.IsBehindProxy(listenMode) ? TimeSpan.Zero : IdleCloseAfter;
+
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -42,14 +51,15 @@ internal sealed class WorkerDrain(
         var started = time.GetTimestamp();
         var listenersClosed = listeners.CloseAll();
         connections.BeginDraining();
-        Log.DrainStarted(logger, environment.WorkerId, listenersClosed, connections.Count, IdleCloseAfter);
+        Log.DrainStarted(logger, environment.WorkerId, listenersClosed, connections.Count, IdleBound(environment.ListenMode));
 
+        var idleBound = IdleBound(environment.ListenMode);
         var budget = hostOptions.Value.ShutdownTimeout - KestrelStopReserve;
         while (connections.Count > 0 && time.GetElapsedTime(started) < budget)
         {
             foreach (var connection in connections.Connections)
             {
-                if (connection.IsHttp2 || connections.IdleTime(connection) >= IdleCloseAfter)
+                if (connection.IsHttp2 || connections.IdleTime(connection) >= idleBound)
                 {
                     connection.RequestClose();
                 }
