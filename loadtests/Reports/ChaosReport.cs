@@ -34,7 +34,7 @@ internal sealed record ChaosReport : IScenarioReport
         ? $"0 defects: {Rows.Sum(r => r.Requests)} requests, {Rows.Sum(r => r.KilledWorker)} failed in flight on a SIGKILLed worker (allowed), under {Events.Count} faults"
         : $"{Defects.Count} defects: failed requests that no SIGKILL explains (see above)";
 
-    public static ChaosReport Compute(string mode, RunnerOptions options, IReadOnlyList<RequestRecord> requests, IReadOnlyList<ChaosEvent> events, IReadOnlySet<int> killedPids)
+    public static ChaosReport Compute(string mode, RunnerOptions options, IReadOnlyList<RequestRecord> requests, IReadOnlyList<ChaosEvent> events)
     {
         var kills = events.Where(e => e.Kind == "SIGKILL" && e.Pid is not null).ToList();
         // The worker each connection was on: the pid of its answers so far.
@@ -119,6 +119,6 @@ internal sealed record ChaosReport : IScenarioReport
             defects.WriteTo(writer);
         }
         writer.WriteLine();
-        writer.WriteLine(Verdict);
+        writer.WriteLine($"verdict: {Verdict}");
     }
 }

@@ -108,7 +108,7 @@ internal sealed partial class ChaosScenario : IScenario
             Target = target,
             Connections = recorder.Connections,
             Requests = requests,
-            Chaos = ChaosReport.Compute(target.Mode ?? "unknown", context.Options, requests, events, KilledPids(target.PrimaryOutput())),
+            Chaos = ChaosReport.Compute(target.Mode ?? "unknown", context.Options, requests, events),
         };
     }
 
@@ -170,10 +170,12 @@ internal sealed partial class ChaosScenario : IScenario
         while (!stop.IsCancellationRequested)
         {
             using var connection = await client.OpenAsync("slow-upload", RequestKind.SlowUpload, abort);
-            if (connection is not null)
+            if (connection is null)
             {
-                await PostAsync(client, connection, body, 8, TimeSpan.FromMilliseconds(125), RequestKind.SlowUpload, abort);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), abort);
+                continue;
             }
+            await PostAsync(client, connection, body, 8, TimeSpan.FromMilliseconds(125), RequestKind.SlowUpload, abort);
         }
     }
 
@@ -194,7 +196,7 @@ internal sealed partial class ChaosScenario : IScenario
             {
                 Connection = connection.Id, Kind = kind, Path = "/upload", StartMs = start, DurationMs = client.Clock.NowMs - start,
                 Outcome = RequestOutcome.Answered, Status = response.Status, Worker = answer?.Worker, Pid = answer?.Pid,
-                Error = response.Status is >= 200 and < 300 ? null : System.Text.Encoding.UTF8.GetString(response.Body),
+                Error = response.Status is >= 200 and < 300 ? null : response.Body,
             };
         }
         catch (OperationCanceledException) when (!abort.IsCancellationRequested)
@@ -233,17 +235,9 @@ internal sealed partial class ChaosScenario : IScenario
         return live;
     }
 
-    /// <summary>Pids the primary saw exit on a signal (SIGKILL): the runner's kills, and the watchdog's.</summary>
-    internal static IReadOnlySet<int> KilledPids(IReadOnlyList<string> primaryOutput) =>
-        primaryOutput.Select(l => KilledLine().Match(l)).Where(m => m.Success)
-            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet();
-
     [GeneratedRegex(@"Worker \d+ \(pid (\d+)\) ready")]
     private static partial Regex ReadyLine();
 
     [GeneratedRegex(@"Worker \d+ \(pid (\d+)\) (?:exited|drained and exited|was not ready)")]
     private static partial Regex ExitLine();
-
-    [GeneratedRegex(@"Worker \d+ \(pid (\d+)\) exited with signal SIGKILL")]
-    private static partial Regex KilledLine();
 }

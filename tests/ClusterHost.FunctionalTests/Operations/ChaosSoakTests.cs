@@ -24,7 +24,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
 
             var exit = await runner.WaitForExitAsync(TimeSpan.FromSeconds(150));
 
-            Assert.Contains(runner.Lines, l => Regex.IsMatch(l, @"^0 defects: \d+ requests"));
+            Assert.Contains(runner.Lines, l => Regex.IsMatch(l, @"^verdict: 0 defects: \d+ requests"));
             Assert.Equal(0, exit);
             Assert.True(File.Exists(json));
             await DemonstrationTests.AssertNothingLeftAsync(runner, run: null);

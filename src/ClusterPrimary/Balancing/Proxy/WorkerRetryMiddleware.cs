@@ -144,11 +144,13 @@ internal sealed class WorkerRetryMiddleware(
             return false;
         }
         var bodyDetection = request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>();
-        if (bodyDetection is { CanHaveBody: false } || request.ContentLength == 0)
+        var chunked = request.Headers.ContainsKey(HeaderNames.TransferEncoding);
+        if (bodyDetection is { CanHaveBody: false } || request.ContentLength == 0
+            || (bodyDetection is null && request.ContentLength is null && !chunked))
         {
             return true;
         }
-        if (request.ContentLength is > 0 and <= MaxReplayBodyBytes && !request.Headers.ContainsKey(HeaderNames.TransferEncoding))
+        if (request.ContentLength is > 0 and <= MaxReplayBodyBytes && !chunked)
         {
             request.EnableBuffering(MaxReplayBodyBytes, MaxReplayBodyBytes);
             return true;
