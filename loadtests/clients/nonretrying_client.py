@@ -52,8 +52,8 @@ def main():
             try:
                 connection.request("GET", args.path)
                 response = connection.getresponse()
-                response.read()
-                record(200 <= response.status < 300, f"keep-alive: status {response.status}")
+                body = response.read()
+                record(200 <= response.status < 300, f"keep-alive: status {response.status} {body[:300]!r}")
                 if response.will_close:
                     connection.close()
                     connection = None
@@ -68,8 +68,8 @@ def main():
             try:
                 connection.request("GET", args.path, headers={"Connection": "close"})
                 response = connection.getresponse()
-                response.read()
-                record(200 <= response.status < 300, f"new connection: status {response.status}")
+                body = response.read()
+                record(200 <= response.status < 300, f"new connection: status {response.status} {body[:300]!r}")
             except Exception as e:  # noqa: BLE001
                 record(False, f"new connection: {type(e).__name__}: {e}")
             finally:

@@ -92,7 +92,10 @@ internal sealed class WorkerRetryMiddleware(
             else
             {
                 diedRetries++;
-                context.Request.Body.Position = 0;
+                if (context.Request.Body.CanSeek)
+                {
+                    context.Request.Body.Position = 0; // buffered by PrepareReplay
+                }
             }
             metrics.Retry(cause);
             Log.RetryingRequest(logger, context.Request.Method, context.Request.Path, failed!.DestinationId, ProxyFailures.Label(cause));
