@@ -28,7 +28,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// </list>
 /// </remarks>
 internal sealed class WorkerRetryMiddleware(
-    RequestDelegate next, WorkerExits exits, ProxyMetrics metrics, ILogger<WorkerRetryMiddleware> logger)
+    RequestDelegate next, WorkerExits exits, ProxyMetrics metrics, TimeProvider time, ILogger<WorkerRetryMiddleware> logger)
 {
     /// <summary>Further workers tried after refused connections. 2.</summary>
     internal const int MaxRefusedRetries = 2;
@@ -49,6 +49,7 @@ internal sealed class WorkerRetryMiddleware(
         var replayable = PrepareReplay(context.Request);
         var refusedRetries = 0;
         var diedRetries = 0;
+        var tried = new HashSet<DestinationState>();
         while (true)
         {
             await next(context).ConfigureAwait(false);
@@ -69,7 +70,8 @@ internal sealed class WorkerRetryMiddleware(
             };
             if (notRetried is null && failed is not null)
             {
-                candidates = [.. candidates.Where(d => d != failed)];
+                tried.Add(failed);
+                candidates = await OtherWorkersAsync(context, proxy, tried).ConfigureAwait(false);
                 if (candidates.Count == 0)
                 {
                     notRetried = "no other worker is available";
@@ -103,6 +105,33 @@ internal sealed class WorkerRetryMiddleware(
             context.Response.Clear();
             proxy.AvailableDestinations = candidates;
             proxy.ProxiedDestination = null;
+        }
+    }
+
+    /// <summary>How long a retry may wait for another worker to be in rotation (a replacement joining): 2 s.</summary>
+    internal static readonly TimeSpan OtherWorkerWait = TimeSpan.FromSeconds(2);
+
+    // The workers in rotation now (not as of the request's start: a replacement may have joined
+    // since), less those tried; waits a little for one to join when there is none.
+    private async Task<IReadOnlyList<DestinationState>> OtherWorkersAsync(HttpContext context, IReverseProxyFeature proxy, HashSet<DestinationState> tried)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var current = proxy.Route?.Cluster?.DestinationsState.AvailableDestinations ?? proxy.AvailableDestinations;
+            IReadOnlyList<DestinationState> others = [.. current.Where(d => !tried.Contains(d))];
+            if (others.Count > 0 || time.GetElapsedTime(started) >= OtherWorkerWait || context.RequestAborted.IsCancellationRequested)
+            {
+                return others;
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return others;
+            }
         }
     }
 

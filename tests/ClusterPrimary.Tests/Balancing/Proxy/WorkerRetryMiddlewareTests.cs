@@ -10,7 +10,7 @@ namespace ClusterHost.Primary.Tests.Balancing.Proxy;
 public sealed class WorkerRetryMiddlewareTests
 {
     private static WorkerRetryMiddleware Middleware(RequestDelegate next, WorkerExits? exits = null) =>
-        new(next, exits ?? new WorkerExits(TimeProvider.System), new ProxyMetrics(new MeterFactory()), NullLogger<WorkerRetryMiddleware>.Instance);
+        new(next, exits ?? new WorkerExits(TimeProvider.System), new ProxyMetrics(new MeterFactory()), TimeProvider.System, NullLogger<WorkerRetryMiddleware>.Instance);
 
     private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
     {
