@@ -135,6 +135,8 @@ public sealed class NonRetryingClientTests(ITestOutputHelper output)
         {
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         }
+        await primary.WaitForLineAsync(new Regex(@"Worker \d \(pid \d+\) exited"), after: beforeCrash);
+        await primary.WaitForLineAsync(new Regex(@"Worker \d \(pid \d+\) ready"), after: beforeCrash);
         var exits = primary.Lines.Skip(beforeCrash).Count(l => Regex.IsMatch(l, @"Worker \d \(pid \d+\) exited"));
         Assert.Equal(1, exits);
 
