@@ -9,7 +9,9 @@ namespace ClusterHost.LoadTests.Reports;
 /// The chaos soak's verdict. A failed request is allowed only when it was in flight on (or sent
 /// on a connection to) a worker the schedule SIGKILLed, and then only in reuseport mode (the
 /// connection belongs to that worker) or for a non-idempotent request (a POST is never sent
-/// again); in proxy mode a GET must never fail. Every other failure is a defect.
+/// again); in proxy mode a GET must never fail. Every other failure of the client load is a
+/// defect. The requests that trigger faults (<c>/leak</c>, <c>/flood-stdout</c>) are counted,
+/// not classified: they are the chaos, not the load.
 /// </summary>
 internal sealed record ChaosReport : IScenarioReport
 {
@@ -53,6 +55,13 @@ internal sealed record ChaosReport : IScenarioReport
                 classified.Add((request, null, owner, ""));
                 continue;
             }
+            if (request.Kind == RequestKind.Fault)
+            {
+                // The fault's own request (/leak, /flood-stdout): the instrument, not client load; a
+                // /leak may outlive the drain budget of the worker it makes too big.
+                classified.Add((request, null, owner, "fault"));
+                continue;
+            }
             var killedUnder = kills.Any(k =>
                 (owner is null || owner == k.Pid) && k.AtMs <= request.EndMs + Slack && (owner is not null || k.AtMs >= request.StartMs - Slack));
             var nonIdempotent = request.Kind is RequestKind.Upload or RequestKind.SlowUpload;
@@ -64,7 +73,7 @@ internal sealed record ChaosReport : IScenarioReport
         }
 
         var rows = classified.GroupBy(c => Kind(c.Request))
-            .Select(g => new ChaosKindRow(g.Key, g.Count(), g.Count(c => c.Allowed is null), g.Count(c => c.Allowed == true), g.Count(c => c.Allowed == false)))
+            .Select(g => new ChaosKindRow(g.Key, g.Count(), g.Count(c => c.Allowed is null && c.Request.Succeeded), g.Count(c => c.Allowed == true), g.Count(c => c.Allowed == false)))
             .OrderBy(r => r.Kind, StringComparer.Ordinal)
             .ToList();
         return new ChaosReport

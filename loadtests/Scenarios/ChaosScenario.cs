@@ -38,6 +38,7 @@ internal sealed partial class ChaosScenario : IScenario
 
         using var stop = new CancellationTokenSource();
         var lanes = new List<Task>();
+        var faults = new List<Task<int?>>();
         for (var i = 0; i < 4; i++)
         {
             lanes.Add(KeepAliveLaneAsync(client, think, upload: false, stop.Token, abort));
@@ -78,7 +79,9 @@ internal sealed partial class ChaosScenario : IScenario
                         Signals.Send(pid, Signals.SIGCONT);
                         break;
                     case "recycle":
-                        events.Add(new(at, $"recycle (/leak past {Cluster.LocalCluster.ChaosMaxMemory})", await FaultAsync(client, "/leak?mb=450", abort)));
+                        // Not awaited: the schedule goes on while the worker grows and is recycled.
+                        faults.Add(FaultAsync(client, "/leak?mb=400", abort));
+                        events.Add(new(at, $"recycle (/leak past {Cluster.LocalCluster.ChaosMaxMemory})", null));
                         break;
                     case "scale":
                         var up = workers == minWorkers;
@@ -87,7 +90,8 @@ internal sealed partial class ChaosScenario : IScenario
                         events.Add(new(at, up ? "scale up (SIGTTIN)" : "scale down (SIGTTOU)", null));
                         break;
                     case "flood":
-                        events.Add(new(at, "stdout flood 50 MB/s for 5 s", await FaultAsync(client, "/flood-stdout?mbps=50&seconds=5", abort)));
+                        faults.Add(FaultAsync(client, "/flood-stdout?mbps=50&seconds=5", abort));
+                        events.Add(new(at, "stdout flood 50 MB/s for 5 s", null));
                         break;
                 }
                 Log.ChaosFault(context.Logger, events.Count == 0 ? fault : events[^1].Kind, events.Count == 0 ? null : events[^1].Pid);
@@ -99,6 +103,7 @@ internal sealed partial class ChaosScenario : IScenario
         {
             await stop.CancelAsync();
             await Task.WhenAll(lanes);
+            await Task.WhenAll(faults);
         }
 
         var requests = recorder.Requests;
