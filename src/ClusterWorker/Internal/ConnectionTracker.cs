@@ -45,7 +45,7 @@ internal sealed class ConnectionTracker(TimeProvider time)
     /// <summary>HTTP middleware, first in the pipeline: counts the request on its connection.</summary>
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!_connections.TryGetValue(context.Connection.Id, out var connection))
+        if (context.Connection.Id is not { } id || !_connections.TryGetValue(id, out var connection))
         {
             // An endpoint the app added itself: Kestrel's own behaviour.
             await next(context).ConfigureAwait(false);
