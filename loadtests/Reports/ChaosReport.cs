@@ -45,7 +45,8 @@ internal sealed record ChaosReport : IScenarioReport
         foreach (var request in requests.OrderBy(r => r.StartMs))
         {
             owners.TryGetValue(request.Connection, out var ownerPid);
-            int? owner = ownerPid == 0 ? null : ownerPid;
+            // Behind the proxy a connection belongs to no worker: each request may reach another.
+            int? owner = ownerPid == 0 || mode == "proxy" ? null : ownerPid;
             if (request.Succeeded)
             {
                 if (request.Pid is { } pid && request.Connection != 0)
