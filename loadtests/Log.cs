@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(58, LogLevel.Warning, "{Signal}: stopping the scenario and what the runner started", EventName = "Interrupted")]
     public static partial void Interrupted(ILogger logger, System.Runtime.InteropServices.PosixSignal signal);
+
+    [LoggerMessage(59, LogLevel.Information, "Chaos: {Fault} (pid {Pid})", EventName = "ChaosFault")]
+    public static partial void ChaosFault(ILogger logger, string fault, int? pid);
 }

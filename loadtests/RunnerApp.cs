@@ -99,6 +99,7 @@ internal static class RunnerApp
                 ScenarioKind.Stickiness => new StickinessScenario(),
                 ScenarioKind.BlockedWorker => new BlockedWorkerScenario(),
                 ScenarioKind.Crash => new CrashScenario(),
+                ScenarioKind.Chaos => new ChaosScenario(),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), options.Scenario, null),
             };
             var result = await scenario.RunAsync(new ScenarioContext(target, options, logger, TimeProvider.System), abort);
@@ -116,7 +117,8 @@ internal static class RunnerApp
                 await WriteFileAsync(jsonPath, "the raw results", logger, abort, (stream, token) =>
                     JsonSerializer.SerializeAsync(stream, result, RunnerJsonContext.Default.ScenarioResult, token));
             }
-            return RunnerExitCodes.Success;
+            // The chaos soak fails the run on any defect.
+            return result.Chaos is { DefectCount: > 0 } ? RunnerExitCodes.Failed : RunnerExitCodes.Success;
         }
         finally
         {

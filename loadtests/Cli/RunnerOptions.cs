@@ -55,6 +55,12 @@ internal sealed class RunnerOptions
     /// <summary>Blocked-worker and crash: the worker to block or crash. Defaults to null: the one owning most connections.</summary>
     public int? Victim { get; set; }
 
+    /// <summary>Chaos: how long the soak runs, in seconds. Defaults to 300 (5 minutes).</summary>
+    public int DurationSeconds { get; set; } = 300;
+
+    /// <summary>Chaos: the seed of the fault schedule. Defaults to 17.</summary>
+    public int Seed { get; set; } = 17;
+
     /// <summary>The keep-alive connections to open when the cluster has <paramref name="workers"/> workers.</summary>
     public int ConnectionsFor(int workers) =>
         Connections ?? (Scenario == ScenarioKind.Stickiness ? 8 : Math.Max(8, 4 * workers));

@@ -35,6 +35,10 @@ internal static class RunnerSwitches
             (o, v) => Int(v, 0, RunnerOptions.MaxThinkMs, x => o.ThinkMs = x)),
         new("--victim", "W", "the worker to block or crash (default: the one owning most connections)", LoadScenarios,
             (o, v) => Int(v, 0, RunnerOptions.MaxWorkers - 1, x => o.Victim = x)),
+        new("--duration", "S", "how long the chaos soak runs, 10 to 86400 seconds (default 300)", [ScenarioKind.Chaos],
+            (o, v) => Int(v, 10, 86_400, x => o.DurationSeconds = x)),
+        new("--seed", "N", "the seed of the chaos schedule, 0 or more (default 17)", [ScenarioKind.Chaos],
+            (o, v) => Int(v, 0, int.MaxValue, x => o.Seed = x)),
     ];
 
     public static RunnerSwitch? Find(string name) =>

@@ -11,4 +11,7 @@ internal enum ScenarioKind
 
     /// <summary>A crashed worker loses only its in-flight requests and is replaced.</summary>
     Crash,
+
+    /// <summary>Minutes of mixed non-retrying load under a seeded schedule of reloads, kills, stops, recycling, scaling and a stdout flood.</summary>
+    Chaos,
 }

@@ -19,6 +19,9 @@ internal sealed record ClusterTarget
     /// <summary>The worker pids at start, as the primary's ready line lists them; empty when unknown.</summary>
     public IReadOnlyList<int> Pids { get; init; } = [];
 
+    /// <summary>The primary's pid; null when unknown (<c>--url</c>).</summary>
+    public int? PrimaryPid { get; init; }
+
     /// <summary>The primary's output so far (empty for <c>--url</c>).</summary>
     [JsonIgnore]
     public Func<IReadOnlyList<string>> PrimaryOutput { get; init; } = () => [];

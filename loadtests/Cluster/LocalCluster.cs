@@ -22,6 +22,9 @@ internal sealed partial class LocalCluster : IAsyncDisposable
     /// <summary>The workers' drain budget, passed as <c>--shutdown-timeout</c>.</summary>
     public const int ShutdownTimeoutSeconds = 5;
 
+    /// <summary>Chaos: <c>--max-memory</c>, which a <c>/leak</c> of a few hundred MB crosses.</summary>
+    public const string ChaosMaxMemory = "400MB";
+
     /// <summary>How long a SIGTERM may take before the whole tree is killed.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(ShutdownTimeoutSeconds + 5);
 
@@ -60,6 +63,8 @@ internal sealed partial class LocalCluster : IAsyncDisposable
             .. options.Balance is null ? Array.Empty<string>() : ["--balance", options.Balance],
             "--urls", "http://127.0.0.1:0",
             "--shutdown-timeout", ShutdownTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            // Chaos recycles on memory (/leak) and kills workers over and over, on purpose.
+            .. options.Scenario == ScenarioKind.Chaos ? ["--max-memory", ChaosMaxMemory, "--max-restarts", "1000"] : Array.Empty<string>(),
             "--", "--SampleApp:EnableFaults=true",
         ];
         foreach (var arg in args)
@@ -108,7 +113,8 @@ internal sealed partial class LocalCluster : IAsyncDisposable
 
     private void OnLine(string? line)
     {
-        if (line is null)
+        // The SampleApp's stdout flood (chaos): thousands of lines a second that say nothing.
+        if (line is null || line.Contains("] ##########", StringComparison.Ordinal))
         {
             return;
         }
@@ -154,6 +160,7 @@ internal sealed partial class LocalCluster : IAsyncDisposable
         }
         Target = new ClusterTarget
         {
+            PrimaryPid = _process.Id,
             Url = new Uri(match.Groups["url"].Value),
             StartedByRunner = true,
             Mode = match.Groups["mode"].Value,

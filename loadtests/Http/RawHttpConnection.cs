@@ -99,6 +99,45 @@ internal sealed class RawHttpConnection : IDisposable
         }
     }
 
+    /// <summary>True once a response said <c>Connection: close</c> or a request failed: what a client that never checks its socket goes by.</summary>
+    public bool WillClose => _closed;
+
+    /// <summary>
+    /// Sends <c>POST <paramref name="pathAndQuery"/></c> with <paramref name="body"/>, in
+    /// <paramref name="chunks"/> pieces <paramref name="pause"/> apart (a slow upload), and reads the whole response.
+    /// </summary>
+    /// <exception cref="IOException">The connection failed or closed before the response was complete.</exception>
+    public async Task<HttpResponse> PostAsync(string pathAndQuery, ReadOnlyMemory<byte> body, int chunks, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        if (_closed)
+        {
+            throw new InvalidOperationException($"connection {Id} is closed");
+        }
+        try
+        {
+            var head = Encoding.ASCII.GetBytes(
+                $"POST {pathAndQuery} HTTP/1.1\r\nHost: {_host}\r\nUser-Agent: clusterhost-loadtests\r\nContent-Type: application/octet-stream\r\nContent-Length: {body.Length}\r\n\r\n");
+            await _stream.WriteAsync(head, cancellationToken);
+            var chunk = (body.Length + chunks - 1) / Math.Max(1, chunks);
+            for (var offset = 0; offset < body.Length; offset += chunk)
+            {
+                if (offset > 0)
+                {
+                    await Task.Delay(pause, cancellationToken);
+                }
+                await _stream.WriteAsync(body.Slice(offset, Math.Min(chunk, body.Length - offset)), cancellationToken);
+            }
+            var response = await _reader.ReadAsync(cancellationToken);
+            _closed = response.ConnectionClose;
+            return response;
+        }
+        catch
+        {
+            _closed = true;
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         _closed = true;

@@ -20,4 +20,13 @@ internal enum RequestKind
 
     /// <summary>The request that crashes a worker (<c>/crash</c>).</summary>
     Crash,
+
+    /// <summary>Chaos: <c>POST /upload</c> on a keep-alive connection.</summary>
+    Upload,
+
+    /// <summary>Chaos: <c>POST /upload</c> on a new connection, its body sent in pieces over a second.</summary>
+    SlowUpload,
+
+    /// <summary>Chaos: a request that triggers a fault (<c>/leak</c>, <c>/flood-stdout</c>).</summary>
+    Fault,
 }

@@ -22,9 +22,11 @@ internal sealed record ScenarioResult
 
     public CrashReport? Crash { get; init; }
 
+    public ChaosReport? Chaos { get; init; }
+
     public string Verdict => Report.Verdict;
 
     [JsonIgnore]
-    public IScenarioReport Report => (IScenarioReport?)Stickiness ?? (IScenarioReport?)BlockedWorker ?? Crash
+    public IScenarioReport Report => (IScenarioReport?)Stickiness ?? (IScenarioReport?)BlockedWorker ?? (IScenarioReport?)Crash ?? Chaos
         ?? throw new InvalidOperationException("a result without a report");
 }

@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(203, LogLevel.Warning, "Proxy: {DestinationId} refused a connection; out of rotation for {Period}", EventName = "ProxyDestinationRefused")]
     public static partial void DestinationRefused(ILogger logger, string destinationId, TimeSpan period);
 
-    [LoggerMessage(204, LogLevel.Information, "Proxy: retrying {Method} {Path} on another worker after {DestinationId} refused the connection", EventName = "ProxyRetrying")]
-    public static partial void RetryingRequest(ILogger logger, string method, string path, string destinationId);
+    [LoggerMessage(204, LogLevel.Information, "Proxy: retrying {Method} {Path} on another worker after {DestinationId} failed ({Cause})", EventName = "ProxyRetrying")]
+    public static partial void RetryingRequest(ILogger logger, string method, string path, string destinationId, string cause);
 
     [LoggerMessage(205, LogLevel.Information, "Removed the workers' runtime directory {Path} of a primary that is gone (process {OwnerPid})", EventName = "StaleRuntimeDirectoryRemoved")]
     public static partial void StaleRuntimeDirectoryRemoved(ILogger logger, string path, int ownerPid);

@@ -116,8 +116,8 @@ internal static partial class Log
     [LoggerMessage(42, LogLevel.Debug, "Worker {WorkerId} slot: {From} -> {To}", EventName = "SlotStateChanged")]
     public static partial void SlotStateChanged(ILogger logger, int workerId, ClusterHost.Primary.Supervision.WorkerSlotState from, ClusterHost.Primary.Supervision.WorkerSlotState to);
 
-    [LoggerMessage(100, LogLevel.Warning, "Rejected a control connection from pid {Pid}: {Reason}", EventName = "ControlRejected")]
-    public static partial void ControlRejected(ILogger logger, int pid, string reason);
+    [LoggerMessage(100, LogLevel.Warning, "Rejected a control connection from pid {Pid}: {Reason} ({Suppressed} more of this kind in the last {Period} not logged)", EventName = "ControlRejected")]
+    public static partial void ControlRejected(ILogger logger, int pid, string reason, int suppressed, TimeSpan period);
 
     [LoggerMessage(101, LogLevel.Error, "The control connection from pid {Pid} failed", EventName = "ControlConnectionFailed")]
     public static partial void ControlConnectionFailed(ILogger logger, int pid, Exception exception);

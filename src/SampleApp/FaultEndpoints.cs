@@ -25,6 +25,9 @@ internal static class FaultEndpoints
     /// <summary>Upper bound of what <c>/leak</c> keeps in all, per process.</summary>
     public const int MaxLeakTotalMb = 4096;
 
+    /// <summary>Upper bounds of <c>/flood-stdout?mbps=&amp;seconds=</c>.</summary>
+    public const int MaxFloodMbps = 1000, MaxFloodSeconds = 600;
+
     public static void MapFaultEndpoints(this IEndpointRouteBuilder endpoints, int workerId)
     {
         WorkerAnswer Answer(HttpContext context) => new(workerId, Environment.ProcessId, context.Connection.Id);
@@ -73,6 +76,28 @@ internal static class FaultEndpoints
         endpoints.MapGet("/crash", () =>
         {
             Environment.FailFast($"SampleApp: /crash requested; worker {workerId} (pid {Environment.ProcessId}) dies on purpose.");
+        });
+
+        // A flood of stdout lines from a thread of its own; answers at once.
+        endpoints.MapGet("/flood-stdout", (HttpContext context, string? mbps, string? seconds) =>
+        {
+            if (FaultQuery.Parse(mbps, "mbps", 1, MaxFloodMbps, out var problem) is not { } rate
+                || FaultQuery.Parse(seconds, "seconds", 1, MaxFloodSeconds, out problem) is not { } duration)
+            {
+                return problem!;
+            }
+            Log.Flooding(logger, rate, duration);
+            OutputFlood.Start(rate, TimeSpan.FromSeconds(duration));
+            return Results.Ok(Answer(context));
+        });
+
+        // Closes this process's stdout (fd 1) and carries on serving.
+        endpoints.MapGet("/close-stdout", (HttpContext context) =>
+        {
+            Log.ClosingStdout(logger);
+            Console.Out.Flush();
+            StandardOutput.Close();
+            return Results.Ok(Answer(context));
         });
 
         endpoints.MapGet("/leak", (string? mb) =>

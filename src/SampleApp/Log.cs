@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Information, "Burning CPU for {DurationMs} ms on request: one thread-pool thread spins, the others serve on", EventName = "Burning")]
     public static partial void Burning(ILogger logger, int durationMs);
+
+    [LoggerMessage(20, LogLevel.Information, "Flooding stdout with {MegabytesPerSecond} MB/s for {Seconds} s on request", EventName = "Flooding")]
+    public static partial void Flooding(ILogger logger, int megabytesPerSecond, int seconds);
+
+    [LoggerMessage(21, LogLevel.Information, "Closing stdout on request; serving on", EventName = "ClosingStdout")]
+    public static partial void ClosingStdout(ILogger logger);
 }

@@ -14,6 +14,14 @@ namespace ClusterHost.Primary.Control;
 /// pid, from SO_PEERCRED) presenting that launch's secret token in a hello, its first line,
 /// within <see cref="HelloTimeout"/>; anything else closes it.
 /// </summary>
+/// <remarks>
+/// An abstract socket has no file permissions: any local process in the network namespace can
+/// connect. So a peer of another user, or whose pid is no launch awaiting its hello, is closed
+/// before a byte is read; at most <see cref="MaxPendingConnections"/> connections wait for their
+/// hello, each holding no thread (asynchronous reads) and at most <see cref="HelloMaxLineBytes"/>
+/// of buffer (a longer first line is refused as soon as it passes the limit, not read through).
+/// Every rejection is logged once per cause per minute (<see cref="ControlRejectionLog"/>).
+/// </remarks>
 [SupportedOSPlatform("linux")]
 internal sealed class ControlServer : IAsyncDisposable
 {
@@ -23,6 +31,11 @@ internal sealed class ControlServer : IAsyncDisposable
     /// <summary>The longest first line accepted, before the peer has proved who it is: 4 KiB.</summary>
     internal const int HelloMaxLineBytes = 4096;
 
+    /// <summary>Connections that may wait for their hello at once; more are closed at accept: 64.</summary>
+    internal const int MaxPendingConnections = 64;
+
+    private static readonly uint OwnUid = Interop.GetEUid();
+
     private readonly Socket _listener;
     private readonly ConcurrentDictionary<string, (WorkerControlEndpoint Endpoint, int Pid)> _expected = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -31,12 +44,15 @@ internal sealed class ControlServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Task> _connections = [];
     private readonly Task _acceptLoop;
+    private readonly ControlRejectionLog _rejections;
+    private int _pending;
     private int _disposed;
 
     public ControlServer(TimeProvider time, ILogger<ControlServer> logger)
     {
         _time = time;
         _logger = logger;
+        _rejections = new ControlRejectionLog(time, logger);
         Address = $"@clusterhost-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(ControlAddress.ToEndPoint(Address));
@@ -46,6 +62,9 @@ internal sealed class ControlServer : IAsyncDisposable
 
     /// <summary>The address workers connect to ('@' = abstract socket).</summary>
     public string Address { get; }
+
+    /// <summary>Connections rejected so far, for <paramref name="cause"/>.</summary>
+    internal int RejectedCount(ControlRejection cause) => _rejections.Count(cause);
 
     /// <summary>
     /// Accept a hello with <paramref name="endpoint"/>'s token from <paramref name="pid"/>, and
@@ -85,36 +104,79 @@ internal sealed class ControlServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
-        var peerPid = PeerCredentials.GetPeerPid(socket);
+        var peer = PeerCredentials.Get(socket);
+        var peerPid = peer?.Pid ?? 0;
+        if (Screen(peer) is { } refused)
+        {
+            _rejections.Rejected(refused.Cause, peerPid, refused.Reason);
+            socket.Dispose();
+            return;
+        }
+        var pending = true;
         try
         {
-            using var channel = new ControlChannel(socket) { MaxLineBytes = HelloMaxLineBytes };
-            if (await ReceiveHelloAsync(channel, peerPid ?? 0).ConfigureAwait(false) is not { } hello)
+            using var channel = new ControlChannel(socket) { MaxLineBytes = HelloMaxLineBytes, ReadThroughLongLines = false };
+            var hello = await ReceiveHelloAsync(channel, peerPid).ConfigureAwait(false);
+            Interlocked.Decrement(ref _pending);
+            pending = false;
+            if (hello is null)
             {
                 return;
             }
             if (!_expected.TryGetValue(hello.Token, out var expected))
             {
-                Log.ControlRejected(_logger, peerPid ?? 0, "unknown token");
+                _rejections.Rejected(ControlRejection.WrongToken, peerPid, "unknown token");
                 return;
             }
-            if (peerPid is { } pid && pid != expected.Pid)
+            if (peerPid != expected.Pid)
             {
-                Log.ControlRejected(_logger, pid, $"the token belongs to pid {expected.Pid}");
+                _rejections.Rejected(ControlRejection.PidMismatch, peerPid, $"the token belongs to pid {expected.Pid}");
                 return;
             }
 
             channel.MaxLineBytes = ControlChannel.DefaultMaxLineBytes;
+            channel.ReadThroughLongLines = true;
             expected.Endpoint.Attach(channel);
-            await ReceiveMessagesAsync(channel, expected, peerPid ?? expected.Pid).ConfigureAwait(false);
+            await ReceiveMessagesAsync(channel, expected, peerPid).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
         catch (Exception e)
         {
-            Log.ControlConnectionFailed(_logger, peerPid ?? 0, e);
+            Log.ControlConnectionFailed(_logger, peerPid, e);
         }
+        finally
+        {
+            if (pending)
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+    }
+
+    // Before reading a byte: the peer's user, its pid, and room among the connections awaiting
+    // a hello. Null when it may speak (and it then counts as pending).
+    private (ControlRejection Cause, string Reason)? Screen((int Pid, uint Uid)? peer)
+    {
+        if (peer is not { } credentials)
+        {
+            return (ControlRejection.UnknownProcess, "SO_PEERCRED unavailable");
+        }
+        if (credentials.Uid != OwnUid)
+        {
+            return (ControlRejection.ForeignUser, $"it runs as uid {credentials.Uid}, not {OwnUid}");
+        }
+        if (!_expected.Values.Any(e => e.Pid == credentials.Pid))
+        {
+            return (ControlRejection.UnknownProcess, "not a worker this primary launched");
+        }
+        if (Interlocked.Increment(ref _pending) > MaxPendingConnections)
+        {
+            Interlocked.Decrement(ref _pending);
+            return (ControlRejection.TooManyPending, $"{MaxPendingConnections} connections already await their hello");
+        }
+        return null;
     }
 
     // The first line must be a hello, within HelloTimeout; null when the peer is rejected.
@@ -129,7 +191,7 @@ internal sealed class ControlServer : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_stopping.IsCancellationRequested)
         {
-            Log.ControlRejected(_logger, peerPid, $"no hello within {HelloTimeout}");
+            _rejections.Rejected(ControlRejection.Silent, peerPid, $"no hello within {HelloTimeout}");
             return null;
         }
 
@@ -137,14 +199,14 @@ internal sealed class ControlServer : IAsyncDisposable
         {
             return hello;
         }
-        var reason = first.Status switch
+        var (cause, reason) = first.Status switch
         {
-            ControlReadStatus.Closed => "closed before its hello",
-            ControlReadStatus.Malformed => "its first line is not a control message",
-            ControlReadStatus.TooLong => $"its first line exceeds {HelloMaxLineBytes} bytes",
-            _ => $"its first message is {first.Message!.GetType().Name}, not a hello",
+            ControlReadStatus.Closed => (ControlRejection.ClosedEarly, "closed before its hello"),
+            ControlReadStatus.Malformed => (ControlRejection.Garbage, "its first line is not a control message"),
+            ControlReadStatus.TooLong => (ControlRejection.TooLong, $"its first line exceeds {HelloMaxLineBytes} bytes"),
+            _ => (ControlRejection.NotHello, $"its first message is {first.Message!.GetType().Name}, not a hello"),
         };
-        Log.ControlRejected(_logger, peerPid, reason);
+        _rejections.Rejected(cause, peerPid, reason);
         return null;
     }
 

@@ -25,12 +25,17 @@ internal static class PeerCredentials
     }
 
     /// <summary>The peer's pid, or null if the kernel would not say.</summary>
-    public static int? GetPeerPid(Socket socket)
+    public static int? GetPeerPid(Socket socket) => Get(socket)?.Pid;
+
+    /// <summary>The peer's pid and user id (as of its connect), or null if the kernel would not say.</summary>
+    public static (int Pid, uint Uid)? Get(Socket socket)
     {
         Span<byte> ucred = stackalloc byte[12];
         try
         {
-            return socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) >= 4 ? BitConverter.ToInt32(ucred) : null;
+            return socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) >= 8
+                ? (BitConverter.ToInt32(ucred), BitConverter.ToUInt32(ucred[4..]))
+                : null;
         }
         catch (SocketException)
         {

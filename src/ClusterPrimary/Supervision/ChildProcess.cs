@@ -4,8 +4,8 @@ using System.Diagnostics;
 namespace ClusterHost.Primary.Supervision;
 
 /// <summary>
-/// A child OS process: started with its output read line by line and its stdin closed, its exit
-/// observed, and killable with every process it started.
+/// A child OS process: started with its output read (by the caller's pumps, or line by line) and
+/// its stdin closed, its exit observed, and killable with every process it started.
 /// </summary>
 /// <remarks>
 /// .NET reaps every child it starts (its SIGCHLD handler waits on them), so an exited child never
@@ -24,12 +24,13 @@ internal sealed class ChildProcess
     private bool _isReleased;
     private DateTimeOffset? _startTime;
 
-    private ChildProcess(ProcessStartInfo startInfo, Action<string> onOutputLine, Action<string> onErrorLine, Action onExited)
+    // Completes once both pumps have ended (the process may exit before they have started).
+    private readonly TaskCompletionSource _outputPumped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChildProcess(ProcessStartInfo startInfo, Action onExited)
     {
         _onExited = onExited;
         _process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => Forward(onOutputLine, e.Data);
-        _process.ErrorDataReceived += (_, e) => Forward(onErrorLine, e.Data);
         _process.Exited += (_, _) => OnExited();
     }
 
@@ -69,21 +70,41 @@ internal sealed class ChildProcess
     /// <paramref name="onExited"/> runs once <see cref="Exited"/> has completed, possibly before
     /// this method returns.
     /// </summary>
-    public static ChildProcess Start(ProcessStartInfo startInfo, Action<string> onOutputLine, Action<string> onErrorLine, Action onExited)
+    public static ChildProcess Start(ProcessStartInfo startInfo, Action<string> onOutputLine, Action<string> onErrorLine, Action onExited) =>
+        Start(startInfo, stream => ReadLinesAsync(stream, onOutputLine), stream => ReadLinesAsync(stream, onErrorLine), onExited);
+
+    /// <summary>
+    /// Starts the process with <paramref name="pumpOutput"/> and <paramref name="pumpError"/>
+    /// reading its stdout and stderr pipes until they end; see the other overload.
+    /// </summary>
+    public static ChildProcess Start(ProcessStartInfo startInfo, Func<Stream, Task> pumpOutput, Func<Stream, Task> pumpError, Action onExited)
     {
-        var child = new ChildProcess(startInfo, onOutputLine, onErrorLine, onExited);
+        var child = new ChildProcess(startInfo, onExited);
         child._process.Start();
         child.Pid = child._process.Id;
-        child._process.BeginOutputReadLine();
-        child._process.BeginErrorReadLine();
+        _ = Task.WhenAll(Pump(pumpOutput, child._process.StandardOutput.BaseStream), Pump(pumpError, child._process.StandardError.BaseStream))
+            .ContinueWith(_ => child._outputPumped.TrySetResult(), TaskScheduler.Default);
         // A server has no use for the primary's terminal; a child that reads stdin sees EOF.
         child._process.StandardInput.Close();
         return child;
     }
 
-    private static void Forward(Action<string> onLine, string? line)
+    // Off the caller's thread; a pipe closed under the pump (on release) just ends it.
+    private static Task Pump(Func<Stream, Task> pump, Stream stream) => Task.Run(async () =>
     {
-        if (line is not null)
+        try
+        {
+            await pump(stream).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+    });
+
+    private static async Task ReadLinesAsync(Stream stream, Action<string> onLine)
+    {
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             onLine(line);
         }
@@ -112,14 +133,9 @@ internal sealed class ChildProcess
     {
         try
         {
-            using var timeout = new CancellationTokenSource(OutputDrainTimeout);
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            // The output may end before the exit (a child that closed its stdout is still a
+            // running child) or, held by a grandchild, long after it.
+            await Task.WhenAny(_outputPumped.Task, Task.Delay(OutputDrainTimeout)).ConfigureAwait(false);
             lock (_gate)
             {
                 _isReleased = true;

@@ -16,7 +16,7 @@ namespace ClusterHost.Primary.Supervision;
 /// </summary>
 internal sealed class WorkerLauncher(
     ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch,
-    InheritedListeners inheritedListeners) : IWorkerLauncher
+    InheritedListeners inheritedListeners, WorkerExits exits) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -40,8 +40,9 @@ internal sealed class WorkerLauncher(
         }
         ConfigureEnvironment(startInfo.Environment, instance, token);
 
-        var process = inheritedListeners.StartWorker(() => WorkerProcess.Start(instance, token, startInfo, Console.Out, Console.Error));
+        var process = inheritedListeners.StartWorker(() => WorkerProcess.Start(instance, token, startInfo, OutputSink.Out, OutputSink.Error));
         controlServer.Expect(process.Control, process.Pid);
+        exits.Record(instance, process.Exited);
         return handshakeWatch.Watch(process);
     }
 

@@ -1,14 +1,121 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
 namespace ClusterHost.Primary.Supervision;
 
 /// <summary>
 /// Forwards a worker's stdout and stderr lines to the primary's, each prefixed with
 /// <c>[worker N] </c> so interleaved output from N workers stays attributable.
 /// </summary>
-internal sealed class WorkerOutputForwarder(int workerId, TextWriter output, TextWriter error)
+/// <remarks>
+/// A worker that floods its output must not stall the primary, the other workers or /metrics.
+/// The pipes are read as bytes, as fast as the worker writes (the worker never blocks on the
+/// primary), split on '\n' without decoding, and forwarded in one write per read. Past
+/// <see cref="BytesPerSecond"/> per stream (after a burst of <see cref="BurstBytes"/>) lines are
+/// dropped, as journald's rate limit drops them, and once a second a line says how many.
+/// A worker that closes its stdout just ends that pump: it is supervised as before.
+/// </remarks>
+internal sealed class WorkerOutputForwarder(int workerId, OutputSink output, OutputSink error, TimeProvider time)
 {
-    private readonly string _prefix = $"[worker {workerId}] ";
+    /// <summary>Output forwarded per worker and stream, sustained: 256 KiB/s (about 2,500 lines of 100 bytes a second).</summary>
+    internal const int BytesPerSecond = 256 * 1024;
 
-    public void ForwardOutput(string line) => output.WriteLine(_prefix + line);
+    /// <summary>Output forwarded per worker and stream in a burst: 1 MiB.</summary>
+    internal const int BurstBytes = 1024 * 1024;
 
-    public void ForwardError(string line) => error.WriteLine(_prefix + line);
+    /// <summary>A longer line is forwarded in pieces of this length: 64 KiB.</summary>
+    internal const int MaxLineBytes = 64 * 1024;
+
+    internal static readonly TimeSpan DropReportInterval = TimeSpan.FromSeconds(1);
+
+    private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"[worker {workerId}] ");
+
+    public WorkerOutputForwarder(int workerId, OutputSink output, OutputSink error)
+        : this(workerId, output, error, TimeProvider.System)
+    {
+    }
+
+    public Task PumpOutputAsync(Stream from) => PumpAsync(from, output);
+
+    public Task PumpErrorAsync(Stream from) => PumpAsync(from, error);
+
+    private async Task PumpAsync(Stream from, OutputSink to)
+    {
+        var buffer = new byte[MaxLineBytes];
+        var batch = new ArrayBufferWriter<byte>(MaxLineBytes + 256);
+        var budget = new Budget(time);
+        var filled = 0;
+        long droppedLines = 0, droppedBytes = 0;
+        var lastReport = time.GetTimestamp();
+        while (true)
+        {
+            var read = await from.ReadAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
+            var atEnd = read == 0;
+            filled += read;
+            var start = 0;
+            while (start < filled)
+            {
+                var newline = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
+                if (newline < 0 && !atEnd && !(start == 0 && filled == buffer.Length))
+                {
+                    break; // wait for the rest of the line
+                }
+                var length = newline < 0 ? filled - start : newline;
+                var line = buffer.AsSpan(start, length);
+                start += newline < 0 ? length : length + 1;
+                if (budget.TryTake(_prefix.Length + length + 1))
+                {
+                    batch.Write(_prefix);
+                    batch.Write(line);
+                    batch.Write("\n"u8);
+                }
+                else
+                {
+                    droppedLines++;
+                    droppedBytes += length + 1;
+                }
+            }
+            buffer.AsSpan(start, filled - start).CopyTo(buffer);
+            filled -= start;
+
+            if (droppedLines > 0 && (atEnd || time.GetElapsedTime(lastReport) >= DropReportInterval))
+            {
+                batch.Write(_prefix);
+                batch.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                    $"[clusterhost] {droppedLines} line(s), {droppedBytes} bytes of output dropped: over {BytesPerSecond / 1024} KiB/s\n")));
+                droppedLines = droppedBytes = 0;
+                lastReport = time.GetTimestamp();
+            }
+            if (batch.WrittenCount > 0)
+            {
+                await to.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
+                batch.ResetWrittenCount();
+            }
+            if (atEnd)
+            {
+                return;
+            }
+        }
+    }
+
+    // A token bucket of bytes: BurstBytes deep, refilled at BytesPerSecond.
+    private sealed class Budget(TimeProvider time)
+    {
+        private double _tokens = BurstBytes;
+        private long _refilledAt = time.GetTimestamp();
+
+        public bool TryTake(int bytes)
+        {
+            var now = time.GetTimestamp();
+            _tokens = Math.Min(BurstBytes, _tokens + time.GetElapsedTime(_refilledAt, now).TotalSeconds * BytesPerSecond);
+            _refilledAt = now;
+            if (_tokens < bytes)
+            {
+                return false;
+            }
+            _tokens -= bytes;
+            return true;
+        }
+    }
 }

@@ -46,7 +46,7 @@ internal sealed class WorkerProcess : IWorkerProcess, IWorkerMetricsSource
     public DateTimeOffset? StartTime => _process.StartTime;
 
     /// <summary>Starts the process; its hello must present <paramref name="token"/>.</summary>
-    public static WorkerProcess Start(WorkerInstance instance, string token, ProcessStartInfo startInfo, TextWriter output, TextWriter error)
+    public static WorkerProcess Start(WorkerInstance instance, string token, ProcessStartInfo startInfo, OutputSink output, OutputSink error)
     {
         var forwarder = new WorkerOutputForwarder(instance.WorkerId, output, error);
         ChildProcess? process = null;
@@ -54,7 +54,7 @@ internal sealed class WorkerProcess : IWorkerProcess, IWorkerMetricsSource
         var control = new WorkerControlEndpoint(token, onDrainUndeliverable: () => process?.Kill());
         // The endpoint closes once the exit is known, so whoever wakes because Ready was
         // cancelled already sees the exit (and does not take a crash for a slow start).
-        process = ChildProcess.Start(startInfo, forwarder.ForwardOutput, forwarder.ForwardError, onExited: control.Close);
+        process = ChildProcess.Start(startInfo, forwarder.PumpOutputAsync, forwarder.PumpErrorAsync, onExited: control.Close);
         return new WorkerProcess(instance, control, process);
     }
 

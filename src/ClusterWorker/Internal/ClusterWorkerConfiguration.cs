@@ -44,7 +44,9 @@ internal static class ClusterWorkerConfiguration
 
         builder.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
         builder.UseSetting(WebHostDefaults.PreferHostingUrlsKey, "false");
-        WorkerListener.Configure(builder, environment, connection);
+        var connections = new ConnectionTracker(TimeProvider.System);
+        var listeners = new WorkerListenSockets();
+        WorkerListener.Configure(builder, environment, connection, connections, listeners);
 
         builder.ConfigureServices(services =>
         {
@@ -53,6 +55,10 @@ internal static class ClusterWorkerConfiguration
             services.AddSingleton(environment);
             services.AddSingleton(connection);
             services.AddSingleton<IHostLifetime, WorkerLifetime>();
+            services.AddSingleton(connections);
+            services.AddSingleton(listeners);
+            // A lifecycle service: its StoppingAsync drains before any StopAsync, Kestrel's included.
+            services.AddHostedService<WorkerDrain>();
             services.AddHostedService<PrimaryConnectionService>();
             services.AddSingleton<RequestCounter>();
             services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<RequestCounter>());

@@ -24,11 +24,13 @@ internal sealed class ClusterWorkerStartupFilter(
     WorkerEnvironment environment,
     IHostApplicationLifetime lifetime,
     AppAddressOverrides overrides,
+    ConnectionTracker connections,
     ILogger<ClusterWorkerStartupFilter> logger) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         OverrideAppAddresses(app.ServerFeatures);
+        app.Use(connections.InvokeAsync);
         app.Use(AnswerHealthProbe);
         if (WorkerListenModes.IsBehindProxy(environment.ListenMode))
         {

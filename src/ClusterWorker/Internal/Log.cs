@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Worker.Internal;
 
-/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199.</summary>
+/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199, draining 1500-1549.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Debug, "Worker {WorkerId} told the primary it is ready", EventName = "WorkerReady")]
@@ -32,6 +32,12 @@ internal static partial class Log
 
     [LoggerMessage(1051, LogLevel.Debug, "Worker {WorkerId}: the app stores its data-protection keys itself ({Repository}); the cluster's key ring is not used", EventName = "OwnKeyStorage")]
     public static partial void OwnKeyStorage(ILogger logger, int workerId, string repository);
+
+    [LoggerMessage(1500, LogLevel.Information, "Worker {WorkerId} draining: {Listeners} listener(s) closed, {Connections} connection(s) open; responses now say Connection: close, idle connections close after {IdleBound} idle", EventName = "DrainStarted")]
+    public static partial void DrainStarted(ILogger logger, int workerId, int listeners, int connections, TimeSpan idleBound);
+
+    [LoggerMessage(1501, LogLevel.Information, "Worker {WorkerId} drained in {ElapsedMs} ms; {Remaining} connection(s) left to Kestrel's stop", EventName = "Drained")]
+    public static partial void Drained(ILogger logger, int workerId, long elapsedMs, int remaining);
 
     [LoggerMessage(1100, LogLevel.Warning, "Instrument {Instrument} has reached {MaxSeries} series; further tag combinations are counted in one series tagged otel.metric.overflow=true", EventName = "MetricSeriesCapped")]
     public static partial void MetricSeriesCapped(ILogger logger, string instrument, int maxSeries);

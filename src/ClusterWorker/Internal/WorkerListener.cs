@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using ClusterHost.Control;
 using ClusterHost.Platform;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ClusterHost.Worker.Internal;
@@ -15,25 +16,40 @@ namespace ClusterHost.Worker.Internal;
 [SupportedOSPlatform("linux")]
 internal static class WorkerListener
 {
-    public static void Configure(IWebHostBuilder builder, WorkerEnvironment environment, PrimaryConnection connection)
+    /// <remarks>
+    /// Every connection on these endpoints is tracked (<paramref name="connections"/>) and every
+    /// listening socket kept (<paramref name="listeners"/>), for <see cref="WorkerDrain"/>.
+    /// </remarks>
+    /// <remarks>
+    /// Every connection on these endpoints is tracked (<paramref name="connections"/>) and every
+    /// listening socket kept (<paramref name="listeners"/>), for <see cref="WorkerDrain"/>.
+    /// </remarks>
+    public static void Configure(
+        IWebHostBuilder builder, WorkerEnvironment environment, PrimaryConnection connection,
+        ConnectionTracker connections, WorkerListenSockets listeners)
     {
         var tls = WorkerTls.Create(environment);
         builder.ConfigureKestrel(kestrel =>
         {
             if (environment.Http2Listen is { } http2)
             {
+                Action<ListenOptions> h2 = listen =>
+                {
+                    listen.Use(connections.Track);
+                    WorkerTls.ConfigureHttp2(listen);
+                };
                 if (IPEndPoint.TryParse(http2, out var http2Endpoint))
                 {
-                    kestrel.Listen(http2Endpoint, WorkerTls.ConfigureHttp2);
+                    kestrel.Listen(http2Endpoint, h2);
                 }
                 else
                 {
-                    kestrel.ListenUnixSocket(http2, WorkerTls.ConfigureHttp2);
+                    kestrel.ListenUnixSocket(http2, h2);
                 }
             }
             if (environment.ListenMode == WorkerListenModes.Unix)
             {
-                kestrel.ListenUnixSocket(environment.UnixSocketPath!);
+                kestrel.ListenUnixSocket(environment.UnixSocketPath!, listen => listen.Use(connections.Track));
                 return;
             }
             if (environment.ListenMode == WorkerListenModes.Inherited)
@@ -45,7 +61,11 @@ internal static class WorkerListener
                 foreach (var fd in environment.InheritedDescriptors)
                 {
                     var https = environment.IsHttps(InheritedLocalEndPoint(fd));
-                    kestrel.ListenHandle((ulong)fd, listen => tls.ConfigurePublic(listen, https));
+                    kestrel.ListenHandle((ulong)fd, listen =>
+                    {
+                        listen.Use(connections.Track);
+                        tls.ConfigurePublic(listen, https);
+                    });
                 }
                 return;
             }
@@ -54,29 +74,30 @@ internal static class WorkerListener
                 // Private, behind the proxy: HTTP/1.1 as Kestrel defaults on cleartext.
                 foreach (var endpoint in environment.Endpoints)
                 {
-                    kestrel.Listen(endpoint);
+                    kestrel.Listen(endpoint, listen => listen.Use(connections.Track));
                 }
                 return;
             }
             foreach (var endpoint in environment.Endpoints)
             {
-                kestrel.Listen(endpoint, listen => tls.ConfigurePublic(listen, environment.IsHttps(endpoint)));
+                kestrel.Listen(endpoint, listen =>
+                {
+                    listen.Use(connections.Track);
+                    tls.ConfigurePublic(listen, environment.IsHttps(endpoint));
+                });
             }
         });
 
-        if (environment.ListenMode is not (WorkerListenModes.ReusePort or WorkerListenModes.Tcp))
-        {
-            return;
-        }
+        var reusePort = environment.ListenMode is WorkerListenModes.ReusePort or WorkerListenModes.Tcp;
         builder.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
         {
-            if (endpoint is not IPEndPoint ip)
+            if (!reusePort || endpoint is not IPEndPoint ip)
             {
-                return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                return listeners.Add(SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint));
             }
             try
             {
-                return ReusePortSocket.Bind(ip);
+                return listeners.Add(ReusePortSocket.Bind(ip));
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
             {

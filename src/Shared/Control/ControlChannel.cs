@@ -47,6 +47,13 @@ internal sealed class ControlChannel : IDisposable
         }
     }
 
+    /// <summary>See <see cref="ControlLineReader.ReadThroughLongLines"/>.</summary>
+    public bool ReadThroughLongLines
+    {
+        get => _reader.ReadThroughLongLines;
+        set => _reader.ReadThroughLongLines = value;
+    }
+
     /// <summary>Sends one message; false when it was not sent (see <see cref="Send"/>).</summary>
     public bool TrySend(ControlMessage message) => Send(message) == ControlSendResult.Sent;
 

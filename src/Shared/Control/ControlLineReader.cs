@@ -19,6 +19,13 @@ internal sealed class ControlLineReader(Stream stream)
     /// <summary>The longest line accepted, without its '\n'. Defaults to <see cref="ControlChannel.DefaultMaxLineBytes"/>.</summary>
     public int MaxLineBytes { get; set; } = ControlChannel.DefaultMaxLineBytes;
 
+    /// <summary>
+    /// True (the default): a line over the limit is read through to its '\n' and reported then.
+    /// False: reported as soon as it passes the limit, without reading the rest (for a peer not
+    /// yet trusted, whose connection is closed next).
+    /// </summary>
+    public bool ReadThroughLongLines { get; set; } = true;
+
     /// <summary>Blocks for the next line; <see cref="ControlReadStatus.Closed"/> at end of stream.</summary>
     public ControlReadStatus ReadLine(out ReadOnlyMemory<byte> line)
     {
@@ -61,6 +68,11 @@ internal sealed class ControlLineReader(Stream stream)
         if (newline < 0)
         {
             _scanned = _end;
+            if (!ReadThroughLongLines && _end - _start > MaxLineBytes)
+            {
+                _start = _end = _scanned = 0;
+                return ControlReadStatus.TooLong;
+            }
             if (_discarding || _end - _start > MaxLineBytes)
             {
                 // Too long already: drop what is buffered and keep reading to the line's end.

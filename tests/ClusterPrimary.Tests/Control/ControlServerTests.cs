@@ -51,11 +51,18 @@ public sealed class ControlServerTests : IAsyncLifetime
 
     private static string Hello(string token, int pid) => $$"""{"type":"hello","token":"{{token}}","pid":{{pid}}}""" + "\n";
 
-    // The server closed the connection: the next read ends the stream.
+    // The server closed the connection: the next read ends the stream, or is reset when the
+    // server closed with our bytes unread (a peer rejected before it was read at all).
     private static async Task AssertClosedByServerAsync(Socket socket)
     {
         var buffer = new byte[256];
-        Assert.Equal(0, await socket.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(Bound));
+        try
+        {
+            Assert.Equal(0, await socket.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(Bound));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
     }
 
     // A well-behaved worker connecting now is attached and heard: the server still serves.
@@ -140,6 +147,7 @@ public sealed class ControlServerTests : IAsyncLifetime
     [Fact]
     public async Task Connection_SilentForTheHelloTimeout_IsClosed()
     {
+        Expect("token-silent", Environment.ProcessId); // a launch of this pid: it passes the screen
         var socket = await ConnectAsync();
         await _time.NextTimerCreated(); // the server has accepted it and armed its hello timeout
 
@@ -147,6 +155,7 @@ public sealed class ControlServerTests : IAsyncLifetime
 
         await AssertClosedByServerAsync(socket);
         await AssertServesAWorkerAsync();
+        Assert.Equal(1, _server.RejectedCount(ControlRejection.Silent));
     }
 
     [Fact]
@@ -242,5 +251,106 @@ public sealed class ControlServerTests : IAsyncLifetime
 
         await AssertClosedByServerAsync(attached);
         await AssertClosedByServerAsync(silent);
+    }
+
+    [Fact]
+    public async Task AnotherLocalProcess_IsClosedBeforeItSpeaks()
+    {
+        // No launch of this pid is expected: the server reads nothing and closes.
+        var socket = await ConnectAsync();
+
+        await AssertClosedByServerAsync(socket);
+        Assert.Equal(1, _server.RejectedCount(ControlRejection.UnknownProcess));
+    }
+
+    [Fact]
+    public async Task Hello_WithAnotherLaunchsToken_FromAPidThatIsAlsoALaunch_IsRejectedForThePidMismatch()
+    {
+        using var other = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
+        try
+        {
+            Expect("token-own", Environment.ProcessId);
+            var endpoint = Expect("token-of-other", other.Id);
+            var socket = await ConnectAsync();
+
+            await SendAsync(socket, Hello("token-of-other", other.Id));
+
+            await AssertClosedByServerAsync(socket);
+            Assert.False(endpoint.IsAttached);
+            Assert.Equal(1, _server.RejectedCount(ControlRejection.PidMismatch));
+        }
+        finally
+        {
+            other.Kill();
+            await other.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A100MegabyteFirstLine_IsRefusedAfterTheHelloLimit_NotReadThrough()
+    {
+        Expect("token-long", Environment.ProcessId);
+        var socket = await ConnectAsync();
+        var chunk = new byte[1024 * 1024];
+        Array.Fill(chunk, (byte)'x');
+
+        long sent = 0;
+        try
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                sent += await socket.SendAsync(chunk.AsMemory()).AsTask().WaitAsync(Bound);
+            }
+        }
+        catch (SocketException)
+        {
+            // The server closed the connection under the writes: what this test expects.
+        }
+
+        Assert.True(sent < 100L * chunk.Length, $"the server read all {sent} bytes");
+        Assert.Equal(1, _server.RejectedCount(ControlRejection.TooLong));
+        await AssertServesAWorkerAsync();
+    }
+
+    [Fact]
+    public async Task ConnectionsAwaitingTheirHello_AreBounded_AndHoldNoThread()
+    {
+        Expect("token-many", Environment.ProcessId);
+        var threadsBefore = Process.GetCurrentProcess().Threads.Count;
+        var silent = new List<Socket>();
+        for (var i = 0; i < ControlServer.MaxPendingConnections; i++)
+        {
+            silent.Add(await ConnectAsync());
+        }
+        for (var i = 0; i < ControlServer.MaxPendingConnections; i++)
+        {
+            await _time.NextTimerCreated(); // each accepted, awaiting its hello
+        }
+
+        var oneTooMany = await ConnectAsync();
+
+        await AssertClosedByServerAsync(oneTooMany);
+        Assert.Equal(1, _server.RejectedCount(ControlRejection.TooManyPending));
+        Assert.True(Process.GetCurrentProcess().Threads.Count < threadsBefore + 16, "silent connections hold threads");
+    }
+
+    [Fact]
+    public async Task Rejections_AreLoggedOncePerCausePerPeriod()
+    {
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<ControlServer>();
+        await using var server = new ControlServer(_time, logger);
+        var endpoint = new WorkerControlEndpoint("right", onDrainUndeliverable: () => { });
+        server.Expect(endpoint, Environment.ProcessId);
+        for (var i = 0; i < 3; i++)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            _sockets.Add(socket);
+            await socket.ConnectAsync(ControlAddress.ToEndPoint(server.Address));
+            await SendAsync(socket, Hello("wrong", Environment.ProcessId));
+            await AssertClosedByServerAsync(socket);
+        }
+
+        Assert.Equal(3, server.RejectedCount(ControlRejection.WrongToken));
+        Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 100);
     }
 }

@@ -31,7 +31,8 @@ public sealed class WorkerLauncherTests
             slots.TryAdd(id => new WorkerSlot(id, new UnusedWorkerLauncher(), front, config, TimeProvider.System, NullLogger.Instance));
         }
         await using var control = new ControlServer(TimeProvider.System, NullLogger<ControlServer>.Instance);
-        var launcher = new WorkerLauncher(config, front, control, slots, new WorkerHandshakeWatch(config, new ClusterOutcome(), TimeProvider.System), new InheritedListeners());
+        var launcher = new WorkerLauncher(
+            config, front, control, slots, new WorkerHandshakeWatch(config, new ClusterOutcome(), TimeProvider.System), new InheritedListeners(), new WorkerExits(TimeProvider.System));
         var environment = new Dictionary<string, string?>
         {
             ["NOTIFY_SOCKET"] = "/run/systemd/notify",

@@ -10,8 +10,8 @@ public sealed class WorkerProcessTests
     [Fact]
     public async Task AWorkerThatExitsBeforeReady_IsSeenExited_WhenItsReadyIsCancelled()
     {
-        var output = TextWriter.Synchronized(new StringWriter());
-        var error = TextWriter.Synchronized(new StringWriter());
+        var output = new OutputSink(new MemoryStream());
+        var error = new OutputSink(new MemoryStream());
         var worker = WorkerProcess.Start(new WorkerInstance(2, 1), "token", ShellScript.StartInfo("echo starting; echo failed >&2; exit 4"), output, error);
         try
         {
@@ -31,31 +31,22 @@ public sealed class WorkerProcessTests
     [Fact]
     public async Task Output_IsForwardedWithTheWorkerPrefix()
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var syncOutput = TextWriter.Synchronized(output);
-        var syncError = TextWriter.Synchronized(error);
-        // The synchronized writer locks itself while it writes.
-        string Read(TextWriter sync, StringWriter inner)
-        {
-            lock (sync)
-            {
-                return inner.ToString();
-            }
-        }
-        var worker = WorkerProcess.Start(new WorkerInstance(5, 1), "token", ShellScript.StartInfo("echo hello; echo trouble >&2"), syncOutput, syncError);
+        var output = new MemoryStream();
+        var error = new MemoryStream();
+        static string Read(MemoryStream stream) => System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        var worker = WorkerProcess.Start(new WorkerInstance(5, 1), "token", ShellScript.StartInfo("echo hello; echo trouble >&2"), new OutputSink(output), new OutputSink(error));
 
         await worker.Exited.WaitAsync(Bound);
-        await WaitForAsync(() => Read(syncOutput, output).Contains('\n') && Read(syncError, error).Contains('\n'));
+        await WaitForAsync(() => Read(output).Contains('\n') && Read(error).Contains('\n'));
 
-        Assert.Equal("[worker 5] hello" + Environment.NewLine, Read(syncOutput, output));
-        Assert.Equal("[worker 5] trouble" + Environment.NewLine, Read(syncError, error));
+        Assert.Equal("[worker 5] hello\n", Read(output));
+        Assert.Equal("[worker 5] trouble\n", Read(error));
     }
 
     [Fact]
     public async Task Kill_EndsARunningWorker()
     {
-        var worker = WorkerProcess.Start(new WorkerInstance(0, 1), "token", ShellScript.StartInfo("exec sleep 300"), TextWriter.Null, TextWriter.Null);
+        var worker = WorkerProcess.Start(new WorkerInstance(0, 1), "token", ShellScript.StartInfo("exec sleep 300"), new OutputSink(Stream.Null), new OutputSink(Stream.Null));
         try
         {
             Assert.True(worker.Pid > 0);

@@ -37,7 +37,7 @@ public sealed class ClusterWorkerStartupFilterTests
     {
         var services = new ServiceCollection().AddLogging().BuildServiceProvider();
         var app = new ApplicationBuilder(services);
-        new ClusterWorkerStartupFilter(Environment(listenMode), lifetime, new AppAddressOverrides(), NullLogger<ClusterWorkerStartupFilter>.Instance).Configure(inner => inner.Run(context =>
+        new ClusterWorkerStartupFilter(Environment(listenMode), lifetime, new AppAddressOverrides(), new ConnectionTracker(TimeProvider.System), NullLogger<ClusterWorkerStartupFilter>.Instance).Configure(inner => inner.Run(context =>
         {
             appSaw.Add(context.Request);
             return Task.CompletedTask;

@@ -19,7 +19,8 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// inherits its predecessor's health, and nothing restarts the proxy.
 /// </remarks>
 [SupportedOSPlatform("linux")]
-internal sealed class ProxyFront(ClusterHostConfig config, ServerCertificate certificate, TimeProvider time, ILoggerFactory loggerFactory)
+internal sealed class ProxyFront(
+    ClusterHostConfig config, ServerCertificate certificate, TimeProvider time, ILoggerFactory loggerFactory, WorkerExits? exits = null)
     : IClusterFront, IFrontMetricsSource, IAsyncDisposable
 {
     private readonly WorkerRotation _rotation = new(config.Balance);
@@ -71,7 +72,7 @@ internal sealed class ProxyFront(ClusterHostConfig config, ServerCertificate cer
             endpoints = config.Activation.IsActive
                 ? ActivatedEndpoints.Adopt(config.Activation, config.Urls)
                 : PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
-            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, certificate, loggerFactory, time, cancellationToken).ConfigureAwait(false);
+            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, certificate, loggerFactory, time, exits ?? new WorkerExits(time), cancellationToken).ConfigureAwait(false);
             _urls = endpoints.Urls;
         }
         catch

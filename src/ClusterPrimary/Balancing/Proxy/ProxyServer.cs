@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using ClusterHost.Metrics;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
+using ClusterHost.Primary.Supervision;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting;
@@ -33,6 +34,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "System.Net.Http",
+        ProxyMetrics.MeterName,
     };
 
     private readonly WebApplication _app;
@@ -51,13 +53,13 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <exception cref="ClusterStartupException">The server cannot start.</exception>
     public static async Task<ProxyServer> StartAsync(
         ClusterHostConfig config, PublicEndpoints endpoints, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers,
-        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, WorkerExits exits, CancellationToken cancellationToken)
     {
         WebApplication? app = null;
         MeterCollector? metrics = null;
         try
         {
-            app = Build(config, endpoints, proxyConfig, workers, certificate, loggerFactory, time);
+            app = Build(config, endpoints, proxyConfig, workers, certificate, loggerFactory, time, exits);
             // Measured only when the primary serves /metrics: a listener costs on every request.
             metrics = config.MetricsUrls.Count > 0 ? CreateCollector(app.Services, loggerFactory) : null;
             // Kestrel only calls listen() on the sockets already bound.
@@ -89,7 +91,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     private static WebApplication Build(
         ClusterHostConfig config, PublicEndpoints endpoints, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers,
-        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time)
+        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, WorkerExits exits)
     {
         var builder = EmbeddedWebApplication.CreateBuilder(
             endpoints, loggerFactory, time, listen => FrontTls.Configure(listen, endpoints.IsHttps(listen.EndPoint), config.Protocols, certificate));
@@ -110,13 +112,15 @@ internal sealed class ProxyServer : IAsyncDisposable
         builder.Services.AddReverseProxy().AddTransforms<GrpcOverHttp2Transform>();
         builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new InMemoryKeyRepository());
         builder.Services.AddSingleton(workers);
+        builder.Services.AddSingleton(exits);
+        builder.Services.AddSingleton<ProxyMetrics>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, WorkerHttpClientFactory>();
         builder.Services.AddSingleton<IPassiveHealthCheckPolicy, WorkerFailureHealthPolicy>();
 
         var app = builder.Build();
         app.MapReverseProxy(pipeline =>
         {
-            pipeline.UseMiddleware<ConnectRetryMiddleware>();
+            pipeline.UseMiddleware<WorkerRetryMiddleware>();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
         });

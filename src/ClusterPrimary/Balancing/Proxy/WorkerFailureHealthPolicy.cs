@@ -30,7 +30,7 @@ internal sealed class WorkerFailureHealthPolicy(
 
     public void RequestProxied(HttpContext context, ClusterState cluster, DestinationState destination)
     {
-        if (ForwarderErrors.IsConnectFailure(context.GetForwarderErrorFeature()))
+        if (ProxyFailures.IsConnectFailure(context.GetForwarderErrorFeature()))
         {
             var period = cluster.Model.Config.HealthCheck?.Passive?.ReactivationPeriod ?? ProxyConfigFactory.PassiveReactivationPeriod;
             healthUpdater.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);

@@ -1,4 +1,5 @@
 using ClusterHost.Primary.Balancing.Proxy;
+using ClusterHost.Primary.Supervision;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Yarp.ReverseProxy.Forwarder;
@@ -6,8 +7,20 @@ using Yarp.ReverseProxy.Model;
 
 namespace ClusterHost.Primary.Tests.Balancing.Proxy;
 
-public sealed class ConnectRetryMiddlewareTests
+public sealed class WorkerRetryMiddlewareTests
 {
+    private static WorkerRetryMiddleware Middleware(RequestDelegate next, WorkerExits? exits = null) =>
+        new(next, exits ?? new WorkerExits(TimeProvider.System), new ProxyMetrics(new MeterFactory()), TimeProvider.System, NullLogger<WorkerRetryMiddleware>.Instance);
+
+    private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
+
     private sealed class ErrorFeature(ForwarderError error, Exception? exception) : IForwarderErrorFeature
     {
         public ForwarderError Error { get; } = error;
@@ -50,7 +63,7 @@ public sealed class ConnectRetryMiddlewareTests
     {
         var attempts = new List<string>();
         var (context, _) = Request(new DestinationState("w0-1"), new DestinationState("w1-1"));
-        var middleware = new ConnectRetryMiddleware(Forwarder(attempts, "w0-1"), NullLogger<ConnectRetryMiddleware>.Instance);
+        var middleware = Middleware(Forwarder(attempts, "w0-1"));
 
         await middleware.InvokeAsync(context);
 
@@ -64,7 +77,7 @@ public sealed class ConnectRetryMiddlewareTests
     {
         var attempts = new List<string>();
         var (context, _) = Request(new DestinationState("w0-1"), new DestinationState("w1-1"));
-        var middleware = new ConnectRetryMiddleware(Forwarder(attempts, "w0-1", "w1-1"), NullLogger<ConnectRetryMiddleware>.Instance);
+        var middleware = Middleware(Forwarder(attempts, "w0-1", "w1-1"));
 
         await middleware.InvokeAsync(context);
 
@@ -79,11 +92,11 @@ public sealed class ConnectRetryMiddlewareTests
         var attempts = new List<string>();
         var destinations = Enumerable.Range(0, 6).Select(i => new DestinationState($"w{i}-1")).ToArray();
         var (context, _) = Request(destinations);
-        var middleware = new ConnectRetryMiddleware(Forwarder(attempts, [.. destinations.Select(d => d.DestinationId)]), NullLogger<ConnectRetryMiddleware>.Instance);
+        var middleware = Middleware(Forwarder(attempts, [.. destinations.Select(d => d.DestinationId)]));
 
         await middleware.InvokeAsync(context);
 
-        Assert.Equal(1 + ConnectRetryMiddleware.MaxRetries, attempts.Count);
+        Assert.Equal(1 + WorkerRetryMiddleware.MaxRefusedRetries, attempts.Count);
     }
 
     [Fact]
@@ -102,9 +115,78 @@ public sealed class ConnectRetryMiddlewareTests
             return Task.CompletedTask;
         };
 
-        await new ConnectRetryMiddleware(failing, NullLogger<ConnectRetryMiddleware>.Instance).InvokeAsync(context);
+        await Middleware(failing).InvokeAsync(context);
 
         Assert.Equal(["w0-1"], attempts);
         Assert.Equal(StatusCodes.Status502BadGateway, context.Response.StatusCode);
+    }
+
+    private static readonly HttpRequestException ResponseEnded =
+        new(HttpRequestError.ResponseEnded, "The response ended prematurely");
+
+    // w0-1's worker dies under the request (its exit code as given); the others answer.
+    private static RequestDelegate DyingForwarder(List<string> attempts) => context =>
+    {
+        var feature = context.GetReverseProxyFeature();
+        var destination = feature.AvailableDestinations[0];
+        feature.ProxiedDestination = destination;
+        attempts.Add(destination.DestinationId);
+        if (destination.DestinationId == "w0-1")
+        {
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.Request, ResponseEnded));
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        }
+        return Task.CompletedTask;
+    };
+
+    private static async Task<(DefaultHttpContext Context, List<string> Attempts)> SendAsync(string method, int exitCode)
+    {
+        var exits = new WorkerExits(TimeProvider.System);
+        exits.Record(new WorkerInstance(0, 1), Task.FromResult(exitCode));
+        var attempts = new List<string>();
+        var (context, _) = Request(new DestinationState("w0-1"), new DestinationState("w1-1"));
+        context.Request.Method = method;
+        context.Response.Body = new MemoryStream();
+        await Middleware(DyingForwarder(attempts), exits).InvokeAsync(context);
+        return (context, attempts);
+    }
+
+    private static string Body(HttpContext context) => System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+
+    [Fact]
+    public async Task GetWhoseWorkerWasKilled_IsSentToAnotherWorker()
+    {
+        var (context, attempts) = await SendAsync("GET", 128 + 9);
+
+        Assert.Equal(["w0-1", "w1-1"], attempts);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetWhoseWorkerCrashed_IsNotSentToASecondWorker_AndGetsAProblem()
+    {
+        var (context, attempts) = await SendAsync("GET", 128 + 6);
+
+        Assert.Equal(["w0-1"], attempts);
+        Assert.Equal(StatusCodes.Status502BadGateway, context.Response.StatusCode);
+        Assert.Equal(ProxyProblemWriter.ContentType, context.Response.ContentType);
+        Assert.Contains("\"cause\":\"worker-died\"", Body(context), StringComparison.Ordinal);
+        Assert.Contains("crashed", Body(context), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PATCH")]
+    public async Task NonIdempotentRequestWhoseWorkerWasKilled_IsNeverSentAgain(string method)
+    {
+        var (context, attempts) = await SendAsync(method, 128 + 9);
+
+        Assert.Equal(["w0-1"], attempts);
+        Assert.Equal(StatusCodes.Status502BadGateway, context.Response.StatusCode);
+        Assert.Contains("is not idempotent", Body(context), StringComparison.Ordinal);
     }
 }
