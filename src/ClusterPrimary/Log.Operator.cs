@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(802, LogLevel.Information, "Control socket: {Request} from pid {Pid}", EventName = "OperatorRequest")]
     public static partial void OperatorRequest(ILogger logger, string request, int pid);
 
+    [LoggerMessage(805, LogLevel.Warning, "Control socket {Path} is held by another primary of this app and directory; this one runs without a control socket (give it its own --control-socket PATH)", EventName = "OperatorSocketTaken")]
+    public static partial void OperatorSocketTaken(ILogger logger, string path);
+
     [LoggerMessage(803, LogLevel.Warning, "Control socket: the connection from pid {Pid} failed", EventName = "OperatorConnectionFailed")]
     public static partial void OperatorConnectionFailed(ILogger logger, int pid, Exception exception);
 

@@ -66,6 +66,9 @@ internal sealed record ClusterHostConfig
 
     /// <summary>Full path of the operator's control socket; null when <c>--control-socket none</c> (and in configs built by tests).</summary>
     public string? ControlSocket { get; init; }
+
+    /// <summary>True when <see cref="ControlSocket"/> is the default path, not one given with <c>--control-socket</c>.</summary>
+    public bool ControlSocketIsDefault { get; init; }
     /// <summary>Which meters the workers collect (<c>--metrics-meters</c>), validated; passed to each worker.</summary>
     public string MetricsMeters { get; init; } = ClusterHost.Metrics.MeterPatterns.Default;
 }

@@ -113,6 +113,7 @@ internal static class ClusterHostOptionsValidator
             Protocols = options.Protocols,
             Activation = activation,
             ControlSocket = controlSocket,
+            ControlSocketIsDefault = string.IsNullOrWhiteSpace(options.ControlSocket),
             MetricsMeters = options.MetricsMeters,
         };
     }

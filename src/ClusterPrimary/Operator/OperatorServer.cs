@@ -45,6 +45,13 @@ internal sealed class OperatorServer(
         {
             return;
         }
+        if (config.ControlSocketIsDefault && OperatorSocketBinder.IsListening(path))
+        {
+            // Another primary of the same app runs from the same directory (on other ports): it
+            // keeps the default socket; this one runs without rather than refusing to start.
+            Log.OperatorSocketTaken(logger, path);
+            return;
+        }
         _listener = OperatorSocketBinder.Bind(path);
         Path = path;
         status.ControlSocket = path;

@@ -78,7 +78,12 @@ internal sealed class ReloadQueue(WorkerSlots slots, TimeProvider time, ILogger<
                     outcome = new ReloadOutcome(false, 0, slots.Count, $"the reload failed: {e.Message}");
                 }
                 run.Complete(outcome);
-                if (_requests.Reader.Count == 0)
+                bool settled;
+                lock (_gate)
+                {
+                    settled = _queued is null;
+                }
+                if (settled)
                 {
                     Settled?.Invoke();
                 }
