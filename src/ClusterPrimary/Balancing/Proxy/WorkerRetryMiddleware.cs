@@ -64,7 +64,7 @@ internal sealed class WorkerRetryMiddleware(
             var notRetried = cause switch
             {
                 ProxyFailure.Refused when refusedRetries == MaxRefusedRetries => $"{1 + refusedRetries} workers refused it",
-                ProxyFailure.Refused => null,
+                ProxyFailure.Refused => await WhyNotRetryRefusedAsync(context, failed).ConfigureAwait(false),
                 ProxyFailure.WorkerDied => await WhyNotRetryAsync(context, replayable, diedRetries, failed).ConfigureAwait(false),
                 _ => "",
             };
@@ -161,6 +161,25 @@ internal sealed class WorkerRetryMiddleware(
             { } code when WorkerExits.WasKilled(code) => null,
             { } code => $"its worker crashed ({Supervision.ExitDescription.Describe(code)}) while serving it, and it may be the cause",
         };
+    }
+
+    /// <summary>How long a refused connection waits to learn whether its worker is dying by a crash: 0.5 s.</summary>
+    internal static readonly TimeSpan RefusedExitWait = TimeSpan.FromMilliseconds(500);
+
+    // A refusal is normally safe to send elsewhere: no byte reached a worker. But SocketsHttpHandler
+    // resends on a new connection when a pooled one breaks before any response, so "refused" can be
+    // the second attempt of a request that a worker already received and died of (its listener closes
+    // with it). A worker that crashed (not killed) just then may have been crashed by this request.
+    private async Task<string?> WhyNotRetryRefusedAsync(HttpContext context, DestinationState? failed)
+    {
+        if (failed is null || !WorkerDestination.TryParseId(failed.DestinationId, out var instance))
+        {
+            return null;
+        }
+        var exitCode = await exits.WaitForExitAsync(instance, RefusedExitWait, context.RequestAborted).ConfigureAwait(false);
+        return exitCode is { } code && !WorkerExits.WasKilled(code)
+            ? $"its worker crashed ({Supervision.ExitDescription.Describe(code)}) as it refused the connection, and the request may be the cause"
+            : null;
     }
 
     /// <summary>Idempotent per RFC 9110: GET, HEAD, OPTIONS, TRACE, PUT, DELETE.</summary>
