@@ -167,6 +167,8 @@ def make_targets(args, dotnet):
     ready = r"ClusterHost ready: (?P<url>http://[^,\s]+).*pids (?P<pids>[\d, ]+)\)"
     common = ["--workers", str(WORKERS), "--urls", "http://127.0.0.1:0", "--metrics-urls", "http://127.0.0.1:0",
               "--shutdown-timeout", "2", "--max-restarts", "1000"] + (["--app", sample] if args.app else [])
+    # The workers run in the app's folder, as `single` does (its appsettings.json: no per-request logs).
+    common += ["--cwd", os.path.dirname(sample)]
     targets = [
         Target("single", "SampleApp alone: one Kestrel process",
                [dotnet, sample, "--urls", "http://127.0.0.1:0"], os.path.dirname(sample),
@@ -424,6 +426,7 @@ def make_tls_targets(args, dotnet, certificate, key):
     ready = r"ClusterHost ready: (?P<url>https://[^,\s]+).*pids (?P<pids>[\d, ]+)\)"
     common = ["--workers", str(WORKERS), "--urls", "https://127.0.0.1:0", "--certificate", certificate, "--certificate-key", key,
               "--metrics-urls", "none", "--shutdown-timeout", "2"] + (["--app", sample] if args.app else [])
+    common += ["--cwd", os.path.dirname(sample)]
     return [
         Target("single-https", "SampleApp alone with TLS (Kestrel:Certificates:Default)",
                [dotnet, sample, "--urls", "https://127.0.0.1:0",

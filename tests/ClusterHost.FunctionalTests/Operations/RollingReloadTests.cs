@@ -6,10 +6,9 @@ namespace ClusterHost.FunctionalTests.Operations;
 
 public sealed class RollingReloadTests(ITestOutputHelper output)
 {
-    // In proxy mode YARP's configuration follows the replacements: the new worker joins before the old one leaves.
+    // reuseport and proxy are covered, under clients that never retry, by
+    // NonRetryingClientTests.FiveReloads_UnderPythonAndWrk_FailNoRequest_AndWrkSeesNoSocketError.
     [Theory]
-    [InlineData("reuseport")]
-    [InlineData("proxy")]
     [InlineData("shared")]
     public async Task Sighup_UnderLoad_ReplacesEveryWorker_WithNoFailedRequest(string mode)
     {
