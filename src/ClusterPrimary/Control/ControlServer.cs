@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using ClusterHost.Control;
+using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Platform;
 using Microsoft.Extensions.Logging;
 
@@ -36,17 +37,12 @@ internal sealed class ControlServer : IAsyncDisposable
 
     private static readonly uint OwnUid = Interop.GetEUid();
 
-    private readonly Socket _listener;
     private readonly ConcurrentDictionary<string, (WorkerControlEndpoint Endpoint, int Pid)> _expected = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
     private readonly ILogger<ControlServer> _logger;
-    private readonly Lock _gate = new();
-    private readonly List<Task> _connections = [];
-    private readonly Task _acceptLoop;
+    private readonly SocketAcceptLoop _accepts;
     private readonly ControlRejectionLog _rejections;
     private int _pending;
-    private int _disposed;
 
     public ControlServer(TimeProvider time, ILogger<ControlServer> logger)
     {
@@ -54,11 +50,14 @@ internal sealed class ControlServer : IAsyncDisposable
         _logger = logger;
         _rejections = new ControlRejectionLog(time, logger);
         Address = $"@clusterhost-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(ControlAddress.ToEndPoint(Address));
-        _listener.Listen(512);
-        _acceptLoop = AcceptLoopAsync();
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(ControlAddress.ToEndPoint(Address));
+        listener.Listen(512);
+        _accepts = new SocketAcceptLoop(listener, (socket, _) => ServeAsync(socket));
+        _accepts.Start();
     }
+
+    private CancellationToken Stopping => _accepts.Stopping;
 
     /// <summary>The address workers connect to ('@' = abstract socket).</summary>
     public string Address { get; }
@@ -75,31 +74,6 @@ internal sealed class ControlServer : IAsyncDisposable
         var expectation = (endpoint, pid);
         _expected[endpoint.Token] = expectation;
         endpoint.Closed.UnsafeRegister(_ => _expected.TryRemove(KeyValuePair.Create(endpoint.Token, expectation)), null);
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                continue;
-            }
-            lock (_gate)
-            {
-                _connections.RemoveAll(connection => connection.IsCompleted);
-                _connections.Add(ServeAsync(socket));
-            }
-        }
     }
 
     private async Task ServeAsync(Socket socket)
@@ -139,7 +113,7 @@ internal sealed class ControlServer : IAsyncDisposable
             expected.Endpoint.Attach(channel);
             await ReceiveMessagesAsync(channel, expected, peerPid).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
         {
         }
         catch (Exception e)
@@ -183,13 +157,13 @@ internal sealed class ControlServer : IAsyncDisposable
     private async Task<HelloMessage?> ReceiveHelloAsync(ControlChannel channel, int peerPid)
     {
         using var timeout = new CancellationTokenSource(HelloTimeout, _time);
-        using var helloOrStop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timeout.Token);
+        using var helloOrStop = CancellationTokenSource.CreateLinkedTokenSource(Stopping, timeout.Token);
         ControlRead first;
         try
         {
             first = await channel.ReadAsync(helloOrStop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !Stopping.IsCancellationRequested)
         {
             _rejections.Rejected(ControlRejection.Silent, peerPid, $"no hello within {HelloTimeout}");
             return null;
@@ -214,7 +188,7 @@ internal sealed class ControlServer : IAsyncDisposable
     {
         while (true)
         {
-            var read = await channel.ReadAsync(_stopping.Token).ConfigureAwait(false);
+            var read = await channel.ReadAsync(Stopping).ConfigureAwait(false);
             switch (read.Status)
             {
                 case ControlReadStatus.Message:
@@ -231,21 +205,5 @@ internal sealed class ControlServer : IAsyncDisposable
     }
 
     /// <summary>Stops accepting, closes every connection, and returns once every task it started has ended.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
-        Task[] connections;
-        lock (_gate)
-        {
-            connections = [.. _connections];
-        }
-        await Task.WhenAll(connections).ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _accepts.DisposeAsync();
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using ClusterHost.Primary.Configuration;
+using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Status;
 using Microsoft.Extensions.Logging;
@@ -27,12 +28,9 @@ internal sealed class OperatorServer(
     /// <summary>The longest request line: 4 KiB.</summary>
     internal const int MaxRequestBytes = 4096;
 
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private readonly List<Task> _connections = [];
     private readonly uint _ownUid = Interop.GetEUid();
-    private Socket? _listener;
-    private Task _acceptLoop = Task.CompletedTask;
+    private SocketAcceptLoop? _accepts;
+    private int _disposed;
 
     /// <summary>The socket's path while it listens; null when off.</summary>
     public string? Path { get; private set; }
@@ -52,39 +50,14 @@ internal sealed class OperatorServer(
             Log.OperatorSocketTaken(logger, path);
             return;
         }
-        _listener = OperatorSocketBinder.Bind(path);
+        _accepts = new SocketAcceptLoop(OperatorSocketBinder.Bind(path), ServeAsync);
         Path = path;
         status.ControlSocket = path;
         Log.OperatorListening(logger, path);
-        _acceptLoop = AcceptLoopAsync(_listener);
+        _accepts.Start();
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                continue;
-            }
-            lock (_gate)
-            {
-                _connections.RemoveAll(c => c.IsCompleted);
-                _connections.Add(ServeAsync(socket));
-            }
-        }
-    }
-
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, CancellationToken stopping)
     {
         using var channel = new OperatorChannel(socket, MaxRequestBytes);
         var uid = PeerCredentials.GetPeerUid(socket);
@@ -94,7 +67,7 @@ internal sealed class OperatorServer(
             if (uid is not { } peer || (peer != _ownUid && peer != 0))
             {
                 Log.OperatorRefused(logger, pid, uid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", _ownUid);
-                await channel.SendAsync(new DoneReply(false, $"refused: this primary accepts only uid {_ownUid} and root"), _stopping.Token).ConfigureAwait(false);
+                await channel.SendAsync(new DoneReply(false, $"refused: this primary accepts only uid {_ownUid} and root"), stopping).ConfigureAwait(false);
                 // Let the client read the answer before the connection goes: read (and drop) what it
                 // sends until it closes, briefly, so its own send does not fail first.
                 using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
@@ -113,19 +86,19 @@ internal sealed class OperatorServer(
             }
             OperatorMessage? request;
             using (var deadline = new CancellationTokenSource(RequestTimeout, time))
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token))
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token))
             {
                 try
                 {
                     request = await channel.ReceiveAsync(timeout.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
                 {
                     return;
                 }
                 catch (InvalidDataException e)
                 {
-                    await channel.SendAsync(new DoneReply(false, $"bad request: {e.Message}"), _stopping.Token).ConfigureAwait(false);
+                    await channel.SendAsync(new DoneReply(false, $"bad request: {e.Message}"), stopping).ConfigureAwait(false);
                     return;
                 }
             }
@@ -134,9 +107,9 @@ internal sealed class OperatorServer(
                 return;
             }
             Log.OperatorRequest(logger, request.GetType().Name, pid);
-            await commands.ExecuteAsync(request, reply => channel.SendAsync(reply, _stopping.Token), _stopping.Token).ConfigureAwait(false);
+            await commands.ExecuteAsync(request, reply => channel.SendAsync(reply, stopping), stopping).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
         catch (Exception e)
@@ -148,12 +121,11 @@ internal sealed class OperatorServer(
     /// <summary>Stops accepting, ends every connection, removes the socket file.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _accepts is null)
         {
             return;
         }
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener?.Dispose();
+        await _accepts.DisposeAsync().ConfigureAwait(false);
         if (Path is { } path)
         {
             try
@@ -164,12 +136,5 @@ internal sealed class OperatorServer(
             {
             }
         }
-        await _acceptLoop.ConfigureAwait(false);
-        Task[] connections;
-        lock (_gate)
-        {
-            connections = [.. _connections];
-        }
-        await Task.WhenAll(connections).ConfigureAwait(false);
     }
 }

@@ -11,6 +11,7 @@ namespace ClusterHost.Primary.Supervision;
 internal sealed class HandshakeWatchedProcess(WorkerProcess inner, WorkerHandshakeWatch watch) : IWorkerProcess, IWorkerMetricsSource
 {
     private volatile string? _fatalError;
+    private TimeSpan _allowed = watch.Bound;
 
     public WorkerInstance Instance => inner.Instance;
 
@@ -53,13 +54,24 @@ internal sealed class HandshakeWatchedProcess(WorkerProcess inner, WorkerHandsha
 
     public void Kill() => inner.Kill();
 
-    internal void OnBoundPassed()
+    /// <summary>The time allowed to connect has passed: fails the worker, or returns how much longer it may take.</summary>
+    internal TimeSpan? OnBoundPassed()
     {
-        if (inner.Exited.IsCompleted || Connected || watch.InjectionProven || !watch.TryFail(this, out var verdict))
+        if (inner.Exited.IsCompleted || Connected || watch.InjectionProven)
         {
-            return;
+            return null;
+        }
+        if (watch.MoreTime(Pid, _allowed) is { } more)
+        {
+            _allowed += more;
+            return more;
+        }
+        if (!watch.TryFail(this, out var verdict))
+        {
+            return null;
         }
         _fatalError = verdict;
         inner.Kill();
+        return null;
     }
 }

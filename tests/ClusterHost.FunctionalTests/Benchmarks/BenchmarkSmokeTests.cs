@@ -11,6 +11,7 @@ namespace ClusterHost.FunctionalTests.Benchmarks;
 /// under test, with the app published as a real run publishes it, so the benchmark cannot rot:
 /// every target measured, every figure present, nothing left running.
 /// </summary>
+[Collection(LoadSensitive.Name)]
 public sealed partial class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(240);

@@ -9,6 +9,7 @@ namespace ClusterHost.FunctionalTests.Operations;
 /// Issue 17, acceptance 4: the CI version of the chaos soak, 60 s in all (30 s per mode), with 0
 /// defects; loadtests/results/chaos-*.md holds the 5-minute runs.
 /// </summary>
+[Collection(LoadSensitive.Name)]
 public sealed class ChaosSoakTests(ITestOutputHelper output)
 {
     [Theory]

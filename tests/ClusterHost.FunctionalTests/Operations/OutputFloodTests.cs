@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace ClusterHost.FunctionalTests.Operations;
 
 /// <summary>Issue 17, acceptance 5: a worker that floods its stdout, or closes it, costs the cluster nothing.</summary>
+[Collection(LoadSensitive.Name)]
 public sealed class OutputFloodTests(ITestOutputHelper output)
 {
     private sealed record Answer(int Worker, int Pid);

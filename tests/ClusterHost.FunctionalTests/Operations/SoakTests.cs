@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace ClusterHost.FunctionalTests.Operations;
 
+[Collection(LoadSensitive.Name)]
 public sealed class SoakTests(ITestOutputHelper output)
 {
     private const int Restarts = 100;
