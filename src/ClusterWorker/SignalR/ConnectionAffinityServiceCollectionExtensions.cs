@@ -23,7 +23,7 @@ internal static class ConnectionAffinityServiceCollectionExtensions
         services.AddSingleton(sp => new ConnectionAffinity(
             new ConnectionTokenTag(environment.WorkerId, environment.Generation), directory, sp.GetRequiredService<OwnerForwarder>()));
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, AffinityListener>();
-        var first = services.IndexOf(services.First(d => d.ImplementationType == typeof(ClusterWorkerStartupFilter)));
+        var first = services.IndexOf(services.First(d => !d.IsKeyedService && d.ImplementationType == typeof(ClusterWorkerStartupFilter)));
         services.Insert(first + 1, ServiceDescriptor.Transient<IStartupFilter, ConnectionAffinityStartupFilter>());
         return services;
     }

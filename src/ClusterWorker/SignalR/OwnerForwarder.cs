@@ -141,7 +141,10 @@ internal sealed class OwnerForwarder : IDisposable
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
         }
-        request.Headers.Host = source.Host.Value;
+        if (source.Host.HasValue)
+        {
+            request.Headers.Host = source.Host.Value;
+        }
         if (context.Connection.RemoteIpAddress is { } client)
         {
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", client.ToString());
