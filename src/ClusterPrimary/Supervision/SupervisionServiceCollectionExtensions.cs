@@ -1,6 +1,7 @@
 using ClusterHost.Primary.Control;
 using ClusterHost.Primary.Diagnostics;
 using ClusterHost.Primary.Platform;
+using ClusterHost.Primary.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterHost.Primary.Supervision;
@@ -17,6 +18,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.AddSingleton<ControlServer>();
         services.AddSingleton<WorkerHandshakeWatch>();
         services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
+        services.AddSingleton<ConnectionAffinityDirectory>();
         services.AddSingleton<SlotSupervisor>();
         services.AddSingleton<ReloadQueue>();
         services.AddSingleton<HungWorkerHandler>();

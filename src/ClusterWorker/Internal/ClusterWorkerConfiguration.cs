@@ -1,4 +1,5 @@
 using ClusterHost.Worker.Metrics;
+using ClusterHost.Worker.SignalR;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +69,8 @@ internal static class ClusterWorkerConfiguration
             services.AddSingleton<IPostConfigureOptions<KestrelServerOptions>, KestrelEndpointsOverride>();
             // First, so that it wraps the app's and the framework's own startup filters.
             services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ClusterWorkerStartupFilter>());
+            // SignalR: every request of a connection reaches the launch that negotiated it.
+            services.AddConnectionAffinity(environment);
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
         });
     }

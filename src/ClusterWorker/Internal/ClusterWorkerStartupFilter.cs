@@ -81,7 +81,7 @@ internal sealed class ClusterWorkerStartupFilter(
         return context.Response.WriteAsync(stopping ? "Stopping" : "Healthy", context.RequestAborted);
     }
 
-    private static ForwardedHeadersOptions ProxyForwardedHeaders()
+    internal static ForwardedHeadersOptions ProxyForwardedHeaders()
     {
         var options = new ForwardedHeadersOptions
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Worker.Internal;
 
-/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199, draining 1500-1549.</summary>
+/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199, draining 1500-1549, SignalR affinity 1300-1349.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Debug, "Worker {WorkerId} told the primary it is ready", EventName = "WorkerReady")]
@@ -47,4 +47,10 @@ internal static partial class Log
 
     [LoggerMessage(1102, LogLevel.Warning, "Worker {WorkerId}: its metrics snapshot exceeds the control channel's {MaxLineBytes}-byte line limit; answered the primary without metrics", EventName = "MetricsTooLarge")]
     public static partial void MetricsTooLarge(ILogger logger, int workerId, int maxLineBytes);
+
+    [LoggerMessage(1300, LogLevel.Debug, "SignalR: a {Kind} request for a connection of worker {WorkerId} (launch {Generation}), which is gone; answered 404 so the client negotiates again", EventName = "SignalROwnerGone")]
+    public static partial void OwnerGone(ILogger logger, int workerId, long generation, string kind);
+
+    [LoggerMessage(1301, LogLevel.Warning, "SignalR: forwarding a {Kind} request to worker {WorkerId} (launch {Generation}) failed", EventName = "SignalRForwardFailed")]
+    public static partial void ForwardFailed(ILogger logger, int workerId, long generation, string kind, Exception exception);
 }

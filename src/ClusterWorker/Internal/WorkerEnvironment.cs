@@ -42,6 +42,12 @@ internal sealed record WorkerEnvironment
     /// <summary>Which meters to collect (<c>--metrics-meters</c>); every meter when the primary gave none.</summary>
     public string MetricsMeters { get; init; } = ClusterHost.Metrics.MeterPatterns.Default;
 
+    /// <summary>This launch's generation within its slot; 0 when the primary gave none.</summary>
+    public long Generation { get; init; }
+
+    /// <summary>Where the launches listen for forwarded SignalR requests; null when the primary gave none (no affinity).</summary>
+    public string? AffinityDirectory { get; init; }
+
     /// <summary>
     /// Reads the worker variables, then removes them from the process environment, all but
     /// <see cref="WorkerEnvironmentVariables.KeptForTheApp"/>. Null when the process was not
@@ -98,6 +104,12 @@ internal sealed record WorkerEnvironment
                 : ListenProtocols.Http1And2,
             Http2Listen = Optional(WorkerEnvironmentVariables.Http2Listen),
             MetricsMeters = Optional(WorkerEnvironmentVariables.MetricsMeters) ?? ClusterHost.Metrics.MeterPatterns.Default,
+            Generation = Optional(WorkerEnvironmentVariables.Generation) is { } generation
+                ? long.TryParse(generation, NumberStyles.None, CultureInfo.InvariantCulture, out var launch)
+                    ? launch
+                    : throw Malformed(WorkerEnvironmentVariables.Generation, $"must be a whole number (got '{generation}')")
+                : 0,
+            AffinityDirectory = Optional(WorkerEnvironmentVariables.AffinityDirectory),
         };
         if (Optional(WorkerEnvironmentVariables.HttpsListen) is { } httpsListen)
         {

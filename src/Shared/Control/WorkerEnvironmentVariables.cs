@@ -59,10 +59,23 @@ internal static class WorkerEnvironmentVariables
     /// <summary>Which meters the worker collects: the validated <c>--metrics-meters</c> patterns. Optional (every meter).</summary>
     public const string MetricsMeters = "CLUSTERHOST_METRICS_METERS";
 
+    /// <summary>
+    /// The launch's generation within its slot (grows with every launch), part of the SignalR
+    /// connection tokens it issues. Optional (0).
+    /// </summary>
+    public const string Generation = "CLUSTERHOST_GENERATION";
+
+    /// <summary>
+    /// The primary's private directory (mode 0700) where every launch listens on
+    /// <c>a{slot}-{generation}.sock</c> for the SignalR requests other workers forward to it. Optional.
+    /// </summary>
+    public const string AffinityDirectory = "CLUSTERHOST_AFFINITY_DIRECTORY";
+
     public static readonly string[] All =
     [
         Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory,
         HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen, MetricsMeters,
+        Generation, AffinityDirectory,
     ];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>

@@ -12,6 +12,7 @@ internal static class TestApps
     public const string EchoSockets = "EchoSockets";
     public const string GrpcGreeter = "GrpcGreeter";
     public const string PrometheusNetApp = "PrometheusNetApp";
+    public const string ChatRoom = "ChatRoom";
 
     private static string Metadata(string key) => typeof(TestApps).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;

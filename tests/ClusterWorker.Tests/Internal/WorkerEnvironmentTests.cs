@@ -138,4 +138,30 @@ public sealed class WorkerEnvironmentTests
         Assert.Null(environment.Certificate);
         Assert.Equal(ClusterHost.Tls.ListenProtocols.Http1And2, environment.Protocols);
     }
+
+    [Fact]
+    public void AffinityVariables_GiveTheGenerationAndTheDirectory_AndWithoutThemThereIsNoAffinity()
+    {
+        var values = Valid();
+        Assert.Null(WorkerEnvironment.Parse(values).AffinityDirectory);
+        Assert.Equal(0, WorkerEnvironment.Parse(values).Generation);
+
+        values[WorkerEnvironmentVariables.Generation] = "12";
+        values[WorkerEnvironmentVariables.AffinityDirectory] = "/run/user/1000/clusterhost-1-ab";
+        var environment = WorkerEnvironment.Parse(values);
+
+        Assert.Equal(12, environment.Generation);
+        Assert.Equal("/run/user/1000/clusterhost-1-ab", environment.AffinityDirectory);
+    }
+
+    [Fact]
+    public void MalformedGeneration_IsNamedInTheError()
+    {
+        var values = Valid();
+        values[WorkerEnvironmentVariables.Generation] = "-1";
+
+        var error = Assert.Throws<InvalidOperationException>(() => WorkerEnvironment.Parse(values));
+
+        Assert.Contains(WorkerEnvironmentVariables.Generation, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -121,6 +121,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         app.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<WorkerRetryMiddleware>();
+            pipeline.UseMiddleware<ConnectionTokenPinning>();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
         });
