@@ -14,8 +14,9 @@ internal sealed class MixedCostLane(LoadClient client, RawHttpConnection first)
 {
     private static readonly TimeSpan ReconnectPause = TimeSpan.FromMilliseconds(50);
 
+    // Not SingleReader: that channel cannot count what it holds (Unsent).
     private readonly Channel<ScheduledRequest> _queue = Channel.CreateUnbounded<ScheduledRequest>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        new UnboundedChannelOptions { SingleWriter = true });
     private RawHttpConnection? _connection = first;
 
     /// <summary>Where the pacer puts this connection's requests as they fall due.</summary>
