@@ -35,5 +35,7 @@ internal sealed class OpenLoopSchedule
     public int ConnectionOf(long index) => (int)(index % Connections);
 
     /// <summary>How many requests are due before <paramref name="ms"/>: the first index due at or after it.</summary>
-    public long CountBefore(double ms) => ms <= StartMs ? 0 : (long)Math.Ceiling((ms - StartMs) * RatePerSecond / 1000);
+    public long CountBefore(double ms) =>
+        // The nanosecond of slack absorbs rounding: start + 2500 ms at 40/s is 100 requests, never 101.
+        ms <= StartMs ? 0 : (long)Math.Ceiling((ms - StartMs) * RatePerSecond / 1000 - 1e-6);
 }

@@ -54,6 +54,15 @@ public sealed class OpenLoopScheduleTests
     }
 
     [Fact]
+    public void CountBefore_AWindowBuiltFromRoundedTimes_CountsTheWholeRequestsOnly()
+    {
+        var start = 123.457;
+        var schedule = new OpenLoopSchedule(40, 16, start + 50);
+
+        Assert.Equal(100, schedule.CountBefore(start + 50 + 500 + 2000));
+    }
+
+    [Fact]
     public void Constructor_RateOrConnectionsNotPositive_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new OpenLoopSchedule(0, 64, 0));
