@@ -952,7 +952,7 @@ def mixed_report(args, mixed):
     for name in names:
         if not measured(name):
             reason = next((r[name]["unavailable"] for r in rounds if name in r and "unavailable" in r[name]), "not measured")
-            w(f"| {name} | not available: {reason} | | | | | | | | |")
+            w(f"| {name} | not available: {reason.replace('|', '/')} | | | | | | | | |")
             continue
         failed = sum(r["failed"] + r["unsent"] for r in measured(name))
         w(f"| {name} | {fmt(median_of(name, 'achievedRate'))} | {fmt(median_of(name, 'all', 'p50Ms'), 2, ' ms')}"
