@@ -860,13 +860,25 @@ def mixed_command(dotnet, runner, url, rate, duration, warmup):
 
 
 def measure_mixed_run(args, dotnet, env, target, rate):
-    started, unavailable = start_mixed_target(target, env)
+    for attempt in (1, 2):
+        try:
+            started, unavailable = start_mixed_target(target, env)
+            break
+        except RuntimeError as e:
+            # A busy machine can make a worker miss the primary's 10-s handshake: one more try, then the round has no figure.
+            log(f"  {target.name} did not start (attempt {attempt}): {str(e).splitlines()[0]}")
+            if attempt == 2:
+                return {"unavailable": f"did not start twice in this round ({str(e).splitlines()[0]})"}
     if started is None:
         return {"unavailable": unavailable}
     launched, url, pids = started
     try:
         cpu = cpu_seconds(pids)
-        report, sent = run_mixed_runner(args, dotnet, env, url, rate)
+        try:
+            report, sent = run_mixed_runner(args, dotnet, env, url, rate)
+        except RuntimeError as e:
+            log(f"  {target.name}: {e}")
+            return {"unavailable": f"the run failed ({str(e).splitlines()[0]})"}
         used = cpu_seconds(pids) - cpu
         report["cpu_us"] = used * 1e6 / sent if sent else None
         return report
@@ -886,6 +898,8 @@ def measure_mixed(args, dotnet, env, node, cluster_env):
         single = make_mixed_targets(argparse.Namespace(**{**vars(args), "mixed_targets": "single"}), dotnet, node)[0]
         log("mixed cost: single's capacity for the mix (closed loop)")
         capacity = measure_mixed_run(args, dotnet, env, single, None)
+        if "unavailable" in capacity:
+            raise RuntimeError(f"mixed cost: single's capacity could not be measured: {capacity['unavailable']}")
         rate = max(1.0, round(capacity["achievedRate"] * args.mixed_load / 10) * 10)
         log(f"  capacity {capacity['achievedRate']:,.0f} rps; offered rate {rate:,.0f} rps ({args.mixed_load:.0%})")
     rounds = []
