@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.LoadTests;
 
-/// <summary>The runner's progress messages (to stderr; the report goes to stdout): 1-49 cluster, 50-99 scenarios.</summary>
+/// <summary>The runner's progress messages (to stderr; the report goes to stdout): 1-49 cluster, 50-99 scenarios, 1450-1499 mixed-cost.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Starting a cluster: {Primary} (mode {Mode}, {Workers} workers, fault endpoints on)", EventName = "ClusterStarting")]
@@ -55,4 +55,10 @@ internal static partial class Log
 
     [LoggerMessage(59, LogLevel.Information, "Chaos: {Fault} (pid {Pid})", EventName = "ChaosFault")]
     public static partial void ChaosFault(ILogger logger, string fault, int? pid);
+
+    [LoggerMessage(1450, LogLevel.Information, "Mixed cost against {Url}: rate {Rate}, {Connections} connections, {Mix}; {WarmupSeconds} s warm-up, {DurationSeconds} s measured", EventName = "MixedCostStarting")]
+    public static partial void MixedCostStarting(ILogger logger, Uri url, string rate, int connections, string mix, double warmupSeconds, int durationSeconds);
+
+    [LoggerMessage(1451, LogLevel.Information, "Mixed cost: every request is due; {Queued} still wait for their connection", EventName = "MixedCostDraining")]
+    public static partial void MixedCostDraining(ILogger logger, int queued);
 }

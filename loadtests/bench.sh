@@ -6,9 +6,10 @@
 #   loadtests/bench.sh --smoke          # 1 round, 2 s per run, 1 restart: checks it still works (publish included)
 #   loadtests/bench.sh --no-build --configuration Debug --out /tmp/report.md
 #   loadtests/bench.sh --no-publish     # the SampleApp as built beside the primary (or --app PATH)
+#   loadtests/bench.sh --mixed-only --out loadtests/results/mixed-cost.md   # only the mixed-cost rows (issue 16)
 #
 # Other options go to loadtests/bench/bench.py (--rounds, --duration, --warmup, --restarts,
-# --connections, --threads, --targets single,reuseport,...). Needs python3 and wrk; installs
+# --connections, --threads, --targets single,reuseport,..., --no-mixed, --mixed-rate, --mixed-targets ...). Needs python3 and wrk; installs
 # wrk (Debian) when it is missing, and openssl and nghttp2-client (h2load) for the HTTPS rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,9 @@ while (($# > 0)); do
     --no-build) build=0 ;;
     --no-publish) publish=0 ;;
     --app) publish=0; passthrough+=("$1" "$2"); shift ;;
-    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1) ;;
+    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1)
+      # The mixed-cost rows (issue 16): a fixed rate (no capacity run), three targets, 1 s each.
+      passthrough+=(--mixed-rate 100 --mixed-duration 1 --mixed-warmup 0.5 --mixed-targets single,reuseport,proxy-least-requests) ;;
     --configuration) configuration="$2"; shift ;;
     *) passthrough+=("$1") ;;
   esac

@@ -22,6 +22,9 @@ internal static class RunnerHelp
         text.AppendLine("                   per-worker latency during the block, and an SVG timeline");
         text.AppendLine("  crash            load, slow requests in flight on every worker, then one worker crashes");
         text.AppendLine("                   (/crash): which requests failed, and when the slot served again");
+        text.AppendLine("  chaos            non-retrying load under reloads, kills, stops, recycling, scaling, a stdout flood");
+        text.AppendLine("  mixed-cost       requests of two CPU costs (/work?us=) at a fixed offered rate (--rate, open loop:");
+        text.AppendLine("                   latency from the time due) or closed loop (capacity): p50, p99, p99.9 per class");
         text.AppendLine();
         text.AppendLine("options:");
         foreach (var option in RunnerSwitches.All)

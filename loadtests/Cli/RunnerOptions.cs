@@ -13,6 +13,12 @@ internal sealed class RunnerOptions
     public const double MinBlockSeconds = 0.5;
     public const double MaxBlockSeconds = 30; // SampleApp's /block cap
     public const int MaxThinkMs = 1000;
+    public const int MinChaosSeconds = 10;
+    public const int MaxChaosSeconds = 86_400;
+    public const int MaxMixedCostSeconds = 3600;
+    public const double MaxRate = 50_000;
+    public const double MaxWarmupSeconds = 60;
+    public const int MaxWorkMicroseconds = 100_000; // SampleApp's /work cap
 
     public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy"];
     public static readonly IReadOnlyList<string> BalancePolicies = ["round-robin", "least-requests", "power-of-two", "random"];
@@ -37,7 +43,7 @@ internal sealed class RunnerOptions
     /// <summary>Where blocked-worker writes its timeline. Defaults to <c>loadtests/results/blocked-worker.svg</c>.</summary>
     public string SvgPath { get; set; } = Path.Combine(BuildPaths.ResultsDirectory, "blocked-worker.svg");
 
-    /// <summary>Keep-alive connections. Defaults to null: 8 for stickiness, 4 per worker (at least 8) otherwise.</summary>
+    /// <summary>Keep-alive connections. Defaults to null: 8 for stickiness, 64 for mixed-cost, 4 per worker (at least 8) otherwise.</summary>
     public int? Connections { get; set; }
 
     /// <summary>Stickiness: requests per keep-alive connection. Defaults to 20.</summary>
@@ -55,13 +61,42 @@ internal sealed class RunnerOptions
     /// <summary>Blocked-worker and crash: the worker to block or crash. Defaults to null: the one owning most connections.</summary>
     public int? Victim { get; set; }
 
-    /// <summary>Chaos: how long the soak runs, in seconds. Defaults to 300 (5 minutes).</summary>
-    public int DurationSeconds { get; set; } = 300;
+    /// <summary>
+    /// Chaos: how long the soak runs; mixed-cost: how long it measures (after the warm-up), in
+    /// seconds. Defaults to null: 300 (5 minutes) for chaos, 10 for mixed-cost.
+    /// </summary>
+    public int? Duration { get; set; }
 
-    /// <summary>Chaos: the seed of the fault schedule. Defaults to 17.</summary>
+    /// <summary>How long the scenario runs (chaos) or measures (mixed-cost), in seconds: <see cref="Duration"/> or the scenario's default.</summary>
+    public int DurationSeconds => Duration ?? (Scenario == ScenarioKind.MixedCost ? 10 : 300);
+
+    /// <summary>Chaos: the seed of the fault schedule; mixed-cost: of which requests are heavy. Defaults to 17.</summary>
     public int Seed { get; set; } = 17;
 
+    /// <summary>
+    /// Mixed-cost: the offered rate in requests per second, sent on schedule whether or not earlier
+    /// requests were answered (open loop). Defaults to null (<c>max</c>): closed loop, each connection
+    /// sends its next request when the last is answered, so the achieved rate is the capacity.
+    /// </summary>
+    public double? Rate { get; set; }
+
+    /// <summary>Mixed-cost: seconds of load before the measured part, not counted. Defaults to 2.</summary>
+    public double WarmupSeconds { get; set; } = 2;
+
+    /// <summary>Mixed-cost: the CPU cost of a light request, in microseconds (<c>/work?us=</c>). Defaults to 200.</summary>
+    public int LightMicroseconds { get; set; } = 200;
+
+    /// <summary>Mixed-cost: the CPU cost of a heavy request, in microseconds. Defaults to 50 000 (50 ms).</summary>
+    public int HeavyMicroseconds { get; set; } = 50_000;
+
+    /// <summary>Mixed-cost: the share of heavy requests, in percent. Defaults to 5.</summary>
+    public double HeavyPercent { get; set; } = 5;
+
     /// <summary>The keep-alive connections to open when the cluster has <paramref name="workers"/> workers.</summary>
-    public int ConnectionsFor(int workers) =>
-        Connections ?? (Scenario == ScenarioKind.Stickiness ? 8 : Math.Max(8, 4 * workers));
+    public int ConnectionsFor(int workers) => Connections ?? Scenario switch
+    {
+        ScenarioKind.Stickiness => 8,
+        ScenarioKind.MixedCost => 64,
+        _ => Math.Max(8, 4 * workers),
+    };
 }

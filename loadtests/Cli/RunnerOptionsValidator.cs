@@ -16,6 +16,16 @@ internal static class RunnerOptionsValidator
                 errors.Add($"{option.Name} applies to {string.Join(" and ", option.Scenarios.Select(EnumNames<ScenarioKind>.ToName))}, not {scenario}");
             }
         }
+        if (options.Duration is { } duration)
+        {
+            var (min, max) = options.Scenario == ScenarioKind.Chaos
+                ? (RunnerOptions.MinChaosSeconds, RunnerOptions.MaxChaosSeconds)
+                : (1, RunnerOptions.MaxMixedCostSeconds);
+            if (duration < min || duration > max)
+            {
+                errors.Add($"--duration must be from {min} to {max} for {scenario} (got '{duration}')");
+            }
+        }
         if (options.Url is not null)
         {
             foreach (var name in new[] { "--mode", "--workers", "--balance" }.Where(given.Contains))

@@ -35,10 +35,20 @@ internal static class RunnerSwitches
             (o, v) => Int(v, 0, RunnerOptions.MaxThinkMs, x => o.ThinkMs = x)),
         new("--victim", "W", "the worker to block or crash (default: the one owning most connections)", LoadScenarios,
             (o, v) => Int(v, 0, RunnerOptions.MaxWorkers - 1, x => o.Victim = x)),
-        new("--duration", "S", "how long the chaos soak runs, 10 to 86400 seconds (default 300)", [ScenarioKind.Chaos],
-            (o, v) => Int(v, 10, 86_400, x => o.DurationSeconds = x)),
-        new("--seed", "N", "the seed of the chaos schedule, 0 or more (default 17)", [ScenarioKind.Chaos],
+        new("--duration", "S", $"chaos: how long the soak runs, {RunnerOptions.MinChaosSeconds} to {RunnerOptions.MaxChaosSeconds} seconds (default 300); mixed-cost: how long it measures, 1 to {RunnerOptions.MaxMixedCostSeconds} (default 10)", [ScenarioKind.Chaos, ScenarioKind.MixedCost],
+            (o, v) => Int(v, 1, RunnerOptions.MaxChaosSeconds, x => o.Duration = x)),
+        new("--seed", "N", "the seed of the chaos schedule, or of which mixed-cost requests are heavy, 0 or more (default 17)", [ScenarioKind.Chaos, ScenarioKind.MixedCost],
             (o, v) => Int(v, 0, int.MaxValue, x => o.Seed = x)),
+        new("--rate", "RPS", $"offered requests per second, sent on schedule whatever the answers (open loop), 1 to {RunnerOptions.MaxRate}; or max: closed loop, the capacity (default max)", [ScenarioKind.MixedCost],
+            (o, v) => Rate(v, x => o.Rate = x)),
+        new("--warmup", "S", $"seconds of load before the measured part, not counted, 0 to {RunnerOptions.MaxWarmupSeconds} (default 2)", [ScenarioKind.MixedCost],
+            (o, v) => Seconds(v, 0, RunnerOptions.MaxWarmupSeconds, x => o.WarmupSeconds = x)),
+        new("--light-us", "US", $"CPU time of a light request in microseconds (/work?us=), 0 to {RunnerOptions.MaxWorkMicroseconds} (default 200)", [ScenarioKind.MixedCost],
+            (o, v) => Int(v, 0, RunnerOptions.MaxWorkMicroseconds, x => o.LightMicroseconds = x)),
+        new("--heavy-us", "US", $"CPU time of a heavy request in microseconds, 0 to {RunnerOptions.MaxWorkMicroseconds} (default 50000)", [ScenarioKind.MixedCost],
+            (o, v) => Int(v, 0, RunnerOptions.MaxWorkMicroseconds, x => o.HeavyMicroseconds = x)),
+        new("--heavy-percent", "P", "share of heavy requests in percent, 0 to 100 (default 5)", [ScenarioKind.MixedCost],
+            (o, v) => Percent(v, x => o.HeavyPercent = x)),
     ];
 
     public static RunnerSwitch? Find(string name) =>
@@ -63,6 +73,31 @@ internal static class RunnerSwitches
         if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
             return string.Create(CultureInfo.InvariantCulture, $"must be a number of seconds from {min} to {max}");
+        }
+        set(value);
+        return null;
+    }
+
+    private static string? Rate(string text, Action<double?> set)
+    {
+        if (string.Equals(text, "max", StringComparison.OrdinalIgnoreCase))
+        {
+            set(null);
+            return null;
+        }
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value < 1 || value > RunnerOptions.MaxRate)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"must be requests per second from 1 to {RunnerOptions.MaxRate}, or max");
+        }
+        set(value);
+        return null;
+    }
+
+    private static string? Percent(string text, Action<double> set)
+    {
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value > 100)
+        {
+            return "must be a percentage from 0 to 100";
         }
         set(value);
         return null;

@@ -14,4 +14,7 @@ internal enum ScenarioKind
 
     /// <summary>Minutes of mixed non-retrying load under a seeded schedule of reloads, kills, stops, recycling, scaling and a stdout flood.</summary>
     Chaos,
+
+    /// <summary>Requests of two CPU costs at a fixed offered rate (open loop): the latency each balancing mode gives them.</summary>
+    MixedCost,
 }

@@ -72,7 +72,8 @@ internal sealed class LoadClient(Uri target, ScenarioRecorder recorder, TimeSpan
     }
 
     /// <summary>Sends <c>GET <paramref name="path"/></c> on <paramref name="connection"/> and records how it went.</summary>
-    public async Task<RequestRecord> SendAsync(RawHttpConnection connection, string path, RequestKind kind, CancellationToken abort)
+    /// <param name="intendedMs">Open loop: when the request was due (recorded as <see cref="RequestRecord.IntendedMs"/>).</param>
+    public async Task<RequestRecord> SendAsync(RawHttpConnection connection, string path, RequestKind kind, CancellationToken abort, double? intendedMs = null)
     {
         var start = Clock.NowMs;
         RequestRecord record;
@@ -84,7 +85,7 @@ internal sealed class LoadClient(Uri target, ScenarioRecorder recorder, TimeSpan
             var answer = TryReadAnswer(response);
             record = new RequestRecord
             {
-                Connection = connection.Id, Kind = kind, Path = path, StartMs = start, DurationMs = Clock.NowMs - start,
+                Connection = connection.Id, Kind = kind, Path = path, StartMs = start, IntendedMs = intendedMs, DurationMs = Clock.NowMs - start,
                 Outcome = RequestOutcome.Answered, Status = response.Status, Worker = answer?.Worker, Pid = answer?.Pid,
             };
         }
@@ -101,7 +102,7 @@ internal sealed class LoadClient(Uri target, ScenarioRecorder recorder, TimeSpan
 
         RequestRecord Failed(RequestOutcome outcome, string error) => new()
         {
-            Connection = connection.Id, Kind = kind, Path = path, StartMs = start, DurationMs = Clock.NowMs - start,
+            Connection = connection.Id, Kind = kind, Path = path, StartMs = start, IntendedMs = intendedMs, DurationMs = Clock.NowMs - start,
             Outcome = outcome, Error = error,
         };
     }

@@ -29,4 +29,10 @@ internal enum RequestKind
 
     /// <summary>Chaos: a request that triggers a fault (<c>/leak</c>, <c>/flood-stdout</c>).</summary>
     Fault,
+
+    /// <summary>Mixed-cost: a cheap request (<c>/work?us=</c> the light cost).</summary>
+    Light,
+
+    /// <summary>Mixed-cost: an expensive request (<c>/work?us=</c> the heavy cost).</summary>
+    Heavy,
 }

@@ -14,6 +14,9 @@ internal sealed record RequestRecord
 
     public required double StartMs { get; init; }
 
+    /// <summary>Open loop (mixed-cost): when the request was due; it may have been sent later, when its connection was free.</summary>
+    public double? IntendedMs { get; init; }
+
     public required double DurationMs { get; init; }
 
     public required RequestOutcome Outcome { get; init; }
@@ -32,6 +35,10 @@ internal sealed record RequestRecord
 
     [JsonIgnore]
     public double EndMs => StartMs + DurationMs;
+
+    /// <summary>From when the request was due (open loop) or sent, to its answer.</summary>
+    [JsonIgnore]
+    public double LatencyMs => EndMs - (IntendedMs ?? StartMs);
 
     [JsonIgnore]
     public bool Succeeded => Outcome == RequestOutcome.Answered && Status is >= 200 and < 300;

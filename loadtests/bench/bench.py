@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The benchmark behind loadtests/bench.sh: one Kestrel process, ClusterHost (reuseport, proxy
 over Unix sockets, proxy over loopback TCP) and a Node cluster, in interleaved rounds, with wrk.
+Then the mixed-cost rows (issue 16): requests of two CPU costs at a fixed offered rate, open loop,
+driven by the scenario runner (loadtests mixed-cost), per balancing mode.
 
 Every process it starts is recorded by pid (the primaries' workers by the pids their output
 names) and killed at the end, on an error, and on SIGINT/SIGTERM/SIGHUP. Loopback only; every
@@ -587,7 +589,7 @@ def machine(args, dotnet, node):
     }
 
 
-def report(args, targets, rounds, restarts, info, load_before, load_after, started, elapsed, tls=None):
+def report(args, targets, rounds, restarts, info, load_before, load_after, started, elapsed, tls=None, mixed=None):
     names = [t.name for t in targets]
     out = []
     w = out.append
@@ -703,6 +705,9 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
     if tls is not None:
         out.extend(tls_report(args, tls))
 
+    if mixed is not None:
+        out.extend(mixed_report(args, mixed))
+
     # Goals
     def reached(value, op, goal):
         if value is None:
@@ -755,6 +760,296 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
     return "\n".join(out) + "\n"
 
 
+# ---------------------------------------------------------------- mixed cost: when L7 balancing pays (issue 16)
+
+MIXED_TARGETS = ["single", "reuseport", "shared", "proxy-round-robin", "proxy-least-requests", "handoff", "node-cluster"]
+MIXED_LIGHT_US, MIXED_HEAVY_US, MIXED_HEAVY_PERCENT, MIXED_CONNECTIONS = 200, 50_000, 5, 64
+
+
+def mixed_paths(args):
+    out = os.path.join(REPO, "src", "ClusterPrimary", "bin", args.configuration, "net10.0")
+    primary = os.path.join(out, "ClusterPrimary.dll")
+    sample = os.path.abspath(args.app) if args.app else os.path.join(out, "sample", "SampleApp.dll")
+    runner = os.path.join(REPO, "loadtests", "bin", args.configuration, "net10.0", "ClusterHost.LoadTests.dll")
+    for path in (primary, sample, runner):
+        if not os.path.isfile(path):
+            raise RuntimeError(f"{path} is missing: build first (dotnet build ClusterHost.sln -c {args.configuration})")
+    return primary, sample, runner
+
+
+def make_mixed_targets(args, dotnet, node):
+    """The mixed-cost targets: /work is mapped with the SampleApp's fault endpoints, so every .NET target enables them."""
+    primary, sample, _ = mixed_paths(args)
+    ready = r"ClusterHost ready: (?P<url>http://[^,\s]+).*pids (?P<pids>[\d, ]+)\)"
+    common = ["--workers", str(WORKERS), "--urls", "http://127.0.0.1:0", "--metrics-urls", "http://127.0.0.1:0",
+              "--shutdown-timeout", "2", "--cwd", os.path.dirname(sample)] + (["--app", sample] if args.app else [])
+    app_args = ["--", "--SampleApp:EnableFaults=true"]
+
+    def cluster(name, describe, mode_args):
+        # clusterhost=False: the rows need no per-worker metrics (the answers name the worker).
+        return Target(name, f"{describe}, {WORKERS} workers", [dotnet, primary] + mode_args + common + app_args, REPO, ready, False)
+    targets = [
+        Target("single", "SampleApp alone: one Kestrel process",
+               [dotnet, sample, "--urls", "http://127.0.0.1:0", "--SampleApp:EnableFaults=true"], os.path.dirname(sample),
+               r"Now listening on: (?P<url>http://\S+)", False),
+        cluster("reuseport", "ClusterHost reuseport", ["--mode", "reuseport"]),
+        cluster("shared", "ClusterHost shared (one inherited listening socket)", ["--mode", "shared"]),
+        cluster("proxy-round-robin", "ClusterHost proxy, round-robin", ["--mode", "proxy", "--balance", "round-robin"]),
+        cluster("proxy-least-requests", "ClusterHost proxy, least-requests", ["--mode", "proxy", "--balance", "least-requests"]),
+        cluster("handoff", "ClusterHost handoff (the primary accepts, hands each connection to a worker)", ["--mode", "handoff"]),
+    ]
+    if node:
+        targets.append(Target("node-cluster", f"Node cluster (loadtests/peers: the same /work), {WORKERS} workers",
+                              [node, os.path.join(REPO, "loadtests", "peers", "node-cluster.js"), str(WORKERS), "0"],
+                              REPO, r"node-cluster ready: (?P<url>http://\S+) \(.*pids (?P<pids>[\d, ]+)\)", False))
+    wanted = args.mixed_targets.split(",") if args.mixed_targets else MIXED_TARGETS
+    unknown = [w for w in wanted if w not in MIXED_TARGETS]
+    if unknown:
+        raise RuntimeError(f"--mixed-targets: unknown {', '.join(unknown)}; allowed: {', '.join(MIXED_TARGETS)}")
+    return [t for t in targets if t.name in wanted]
+
+
+def start_mixed_target(target, env):
+    """Starts the target; (None, reason) when this build refuses its mode (exit 2: an option error, e.g. handoff not merged)."""
+    launched = Launched(target.name, target.argv, target.cwd, dict(env, **target.cluster_env))
+    try:
+        match, _, _ = launched.wait_line(target.ready_pattern)
+    except RuntimeError:
+        try:
+            code = launched.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code == 2:
+            reason = next((l for l in launched.lines if l.startswith("clusterhost:")), "exit 2")
+            return None, reason
+        raise
+    pids = [int(p) for p in re.findall(r"\d+", match.groupdict().get("pids") or "")]
+    return (launched, match.group("url").rstrip("/"), sorted(set(pids) | {launched.proc.pid})), None
+
+
+def run_mixed_runner(args, dotnet, env, url, rate):
+    """The scenario runner's mixed-cost scenario against url; returns its report (JSON) and the requests it sent."""
+    _, _, runner = mixed_paths(args)
+    import tempfile
+    fd, path = tempfile.mkstemp(prefix="clusterhost-bench-mixed-", suffix=".json")
+    os.close(fd)
+    try:
+        command = mixed_command(dotnet, runner, url, rate, args.mixed_duration, args.mixed_warmup) + ["--json", path]
+        launched = Launched("loadtests mixed-cost", command, REPO, env)
+        try:
+            code = launched.proc.wait(args.mixed_duration + args.mixed_warmup + 120)
+        except subprocess.TimeoutExpired:
+            launched.stop()
+            raise RuntimeError(f"the mixed-cost runner did not finish: {' '.join(command)}")
+        launched.reader.join(5)
+        if code != 0:
+            tail = "\n".join(launched.lines[-15:])
+            raise RuntimeError(f"the mixed-cost runner exited {code}: {' '.join(command)}\n{tail}")
+        with open(path) as f:
+            data = json.load(f)
+        sent = sum(1 for r in data["requests"] if r["kind"] in ("Light", "Heavy"))
+        return data["mixedCost"], sent
+    finally:
+        os.unlink(path)
+
+
+def mixed_command(dotnet, runner, url, rate, duration, warmup):
+    return [dotnet, runner, "mixed-cost", "--url", url, "--rate", "max" if rate is None else f"{rate:g}",
+            "--duration", f"{duration:g}", "--warmup", f"{warmup:g}", "--connections", str(MIXED_CONNECTIONS),
+            "--light-us", str(MIXED_LIGHT_US), "--heavy-us", str(MIXED_HEAVY_US), "--heavy-percent", str(MIXED_HEAVY_PERCENT)]
+
+
+def measure_mixed_run(args, dotnet, env, target, rate):
+    for attempt in (1, 2):
+        try:
+            started, unavailable = start_mixed_target(target, env)
+            break
+        except RuntimeError as e:
+            # A busy machine can make a worker miss the primary's 10-s handshake: one more try, then the round has no figure.
+            log(f"  {target.name} did not start (attempt {attempt}): {str(e).splitlines()[0]}")
+            if attempt == 2:
+                return {"unavailable": f"did not start twice in this round ({str(e).splitlines()[0]})"}
+    if started is None:
+        return {"unavailable": unavailable}
+    launched, url, pids = started
+    try:
+        cpu = cpu_seconds(pids)
+        try:
+            report, sent = run_mixed_runner(args, dotnet, env, url, rate)
+        except RuntimeError as e:
+            log(f"  {target.name}: {e}")
+            return {"unavailable": f"the run failed ({str(e).splitlines()[0]})"}
+        used = cpu_seconds(pids) - cpu
+        report["cpu_us"] = used * 1e6 / sent if sent else None
+        return report
+    finally:
+        launched.stop()
+
+
+def measure_mixed(args, dotnet, env, node, cluster_env):
+    """single's capacity for the mix (closed loop), then interleaved rounds of every target at the chosen rate (open loop)."""
+    targets = make_mixed_targets(args, dotnet, node)
+    for target in targets:
+        if target.name not in ("single", "node-cluster"):
+            target.cluster_env = cluster_env
+    capacity = None
+    rate = args.mixed_rate
+    if rate is None:
+        single = make_mixed_targets(argparse.Namespace(**{**vars(args), "mixed_targets": "single"}), dotnet, node)[0]
+        log("mixed cost: single's capacity for the mix (closed loop)")
+        capacity = measure_mixed_run(args, dotnet, env, single, None)
+        if "unavailable" in capacity:
+            raise RuntimeError(f"mixed cost: single's capacity could not be measured: {capacity['unavailable']}")
+        rate = max(1.0, round(capacity["achievedRate"] * args.mixed_load / 10) * 10)
+        log(f"  capacity {capacity['achievedRate']:,.0f} rps; offered rate {rate:,.0f} rps ({args.mixed_load:.0%})")
+    rounds = []
+    for i in range(args.rounds):
+        results = {"load": " ".join(open("/proc/loadavg").read().split()[:3])}
+        for target in targets:
+            log(f"mixed cost round {i + 1}/{args.rounds}: {target.name} at {rate:,.0f} rps")
+            results[target.name] = measure_mixed_run(args, dotnet, env, target, rate)
+            r = results[target.name]
+            if "unavailable" in r:
+                log(f"  not available: {r['unavailable']}")
+            else:
+                log(f"  achieved {r['achievedRate']:,.0f} rps; p50 {r['all']['p50Ms']:.2f} ms, p99 {r['all']['p99Ms']:.1f} ms,"
+                    f" p99.9 {r['all']['p999Ms']:.1f} ms; {r['failed']} failed")
+        rounds.append(results)
+    return {"targets": targets, "rounds": rounds, "rate": rate, "capacity": capacity, "dotnet": dotnet}
+
+
+def mixed_report(args, mixed):
+    targets, rounds, rate, capacity, dotnet = mixed["targets"], mixed["rounds"], mixed["rate"], mixed["capacity"], mixed["dotnet"]
+    out = []
+    w = out.append
+    names = [t.name for t in targets]
+
+    def measured(name):
+        return [r[name] for r in rounds if name in r and "unavailable" not in r[name]]
+
+    def median_of(name, *keys):
+        values = []
+        for report in measured(name):
+            value = report
+            for key in keys:
+                value = value.get(key) if isinstance(value, dict) else None
+            values.append(value)
+        return med(values)
+
+    def p99_ratio(name, over="reuseport"):
+        per_round = [r[name]["all"]["p99Ms"] / r[over]["all"]["p99Ms"] for r in rounds
+                     if name in r and over in r and "unavailable" not in r[name] and "unavailable" not in r[over]
+                     and r[over]["all"]["p99Ms"] > 0]
+        return med(per_round)
+
+    w("## Mixed cost: when L7 balancing pays (issue 16)")
+    w("")
+    w(f"Requests of two CPU costs, `GET /work?us=N` (N µs of the serving thread's CPU time: the SampleApp's endpoint, and the"
+      f" same in the Node peer): {100 - MIXED_HEAVY_PERCENT:g} % of {MIXED_LIGHT_US} µs and {MIXED_HEAVY_PERCENT:g} % of"
+      f" {MIXED_HEAVY_US / 1000:g} ms, which requests are heavy seeded (the same sequence for every target), over {MIXED_CONNECTIONS} keep-alive"
+      f" connections. Open loop (the scenario runner, `loadtests -- mixed-cost`): requests fall due on a fixed schedule whether or not"
+      f" earlier ones were answered, a connection sends its next one when it is free, and latency runs from the time the request was"
+      f" due, so queueing is not hidden (no coordinated omission). Each target is started fresh in each round, loaded"
+      f" {args.mixed_warmup:g} s (not counted), then measured {args.mixed_duration:g} s; medians over {len(rounds)} round(s).")
+    w("")
+    if capacity is not None:
+        w(f"Offered rate: **{rate:,.0f} requests/s**, {args.mixed_load:.0%} of `single`'s capacity for this mix measured at the start of"
+          f" this run ({capacity['achievedRate']:,.0f} requests/s in a closed loop over {MIXED_CONNECTIONS} connections: each sends its next request when"
+          f" its last is answered; p99 there {capacity['all']['p99Ms']:,.0f} ms).")
+    else:
+        w(f"Offered rate: **{rate:,.0f} requests/s** (given with --mixed-rate).")
+    w("")
+    w("Server CPU per request: user + system CPU of the target's processes (primary, front and workers) over the run / requests sent.")
+    w("")
+    w("| target | achieved rps | p50 | p99 | p99.9 | light p99 | heavy p99 | failed | server CPU/request | p99 / reuseport p99 |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    for name in names:
+        if not measured(name):
+            reason = next((r[name]["unavailable"] for r in rounds if name in r and "unavailable" in r[name]), "not measured")
+            w(f"| {name} | not available: {reason.replace('|', '/')} | | | | | | | | |")
+            continue
+        failed = sum(r["failed"] + r["unsent"] for r in measured(name))
+        w(f"| {name} | {fmt(median_of(name, 'achievedRate'))} | {fmt(median_of(name, 'all', 'p50Ms'), 2, ' ms')}"
+          f" | {fmt(median_of(name, 'all', 'p99Ms'), 1, ' ms')} | {fmt(median_of(name, 'all', 'p999Ms'), 1, ' ms')}"
+          f" | {fmt(median_of(name, 'light', 'p99Ms'), 1, ' ms')} | {fmt(median_of(name, 'heavy', 'p99Ms'), 1, ' ms')}"
+          f" | {fmt(failed)} | {fmt(median_of(name, 'cpu_us'), 0, ' µs')}"
+          f" | {fmt(p99_ratio(name), 2) if 'reuseport' in names else 'n/a'} |")
+    w("")
+    goal = p99_ratio("proxy-least-requests") if {"proxy-least-requests", "reuseport"} <= set(names) else None
+    w(f"Goal (issue 16, acceptance 3): proxy least-requests p99 <= 0.5 x reuseport p99 (same round, median over rounds):"
+      f" {fmt(goal, 2)} ({'not measured' if goal is None else 'reached' if goal <= 0.5 else '**missed**'}).")
+    w("")
+    w("Per round (all requests, from the time due: p50 / p99 / p99.9 in ms; achieved rps):")
+    w("")
+    w("| round | load average at its start | " + " | ".join(names) + " |")
+    w("|---|---|" + "---|" * len(names))
+    for i, r in enumerate(rounds, 1):
+        cells = []
+        for name in names:
+            m = r.get(name)
+            cells.append("n/a" if m is None or "unavailable" in m else
+                         f"{m['all']['p50Ms']:.2f} / {m['all']['p99Ms']:.0f} / {m['all']['p999Ms']:.0f}; {m['achievedRate']:,.0f}")
+        w(f"| {i} | {r['load']} | " + " | ".join(cells) + " |")
+    w("")
+    lags = [m["generatorLag"]["p99Ms"] for r in rounds for m in r.values() if isinstance(m, dict) and m.get("generatorLag")]
+    workers = []
+    for name in names:
+        last = next((r[name] for r in reversed(rounds) if name in r and "unavailable" not in r[name]), None)
+        if last and last.get("workers"):
+            workers.append(f"{name}: " + ", ".join(f"w{x['worker']} {x['requests']} ({x['heavy']} heavy, p99 {x['p99Ms']:.0f} ms)"
+                                                   for x in last["workers"]))
+    w(f"The generator's own lateness (when it handed each request to its connection, against the time due): p99 at most"
+      f" {fmt(max(lags) if lags else None, 2, ' ms')} over every run. Requests per worker in the last round: {'; '.join(workers)}.")
+    w("")
+    w("```sh")
+    _, _, runner = mixed_paths(args)
+    w("# the scenario runner against each target (URL: its ready line); capacity first (closed loop), then open loop:")
+    w(" ".join(os.path.relpath(a, REPO) if a.startswith(REPO) else a for a in mixed_command(dotnet, runner, "http://127.0.0.1:PORT", None, args.mixed_duration, args.mixed_warmup)))
+    w(" ".join(os.path.relpath(a, REPO) if a.startswith(REPO) else a for a in mixed_command(dotnet, runner, "http://127.0.0.1:PORT", rate, args.mixed_duration, args.mixed_warmup)))
+    for t in targets:
+        w(f"# {t.name}: {t.describe}")
+        w(" ".join(os.path.relpath(a, REPO) if a.startswith(REPO) else a for a in t.argv))
+    w("```")
+    w("")
+    return out
+
+
+def mixed_only_main(args, dotnet, env, cluster_env, node, started, t0, load_before):
+    """--mixed-only: the mixed-cost rows alone; their report goes to --out (and stdout)."""
+    try:
+        mixed = measure_mixed(args, dotnet, env, node, cluster_env)
+    finally:
+        stop_everything()
+    mixed["load_before"] = load_before
+    mixed["load_after"] = " ".join(open("/proc/loadavg").read().split()[:3])
+    text = mixed_only_report(args, machine(args, dotnet, node), mixed, started, time.monotonic() - t0)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(text)
+    all_pids = sorted(p for launched in Launched.registry for p in launched.all_pids())
+    left = [p for p in all_pids if is_ours(p)]
+    log(f"report written to {args.out}")
+    print(f"bench: started pids {', '.join(map(str, all_pids))}; still running: {', '.join(map(str, left)) or 'none'}",
+          file=sys.stderr)
+    return 1 if left else 0
+
+
+def mixed_only_report(args, info, mixed, started, elapsed):
+    """--mixed-only: the mixed-cost section alone, with the machine it ran on."""
+    out = [f"# Mixed cost: when L7 balancing pays (ClusterHost modes, one Kestrel process, a Node cluster)", "",
+           f"Run {started} UTC, {elapsed:.0f} s. {WORKERS} workers per cluster.", "",
+           "## Machine", "",
+           f"- {info['cores']} cores ({info['model']}), Linux {info['kernel']}",
+           f"- .NET SDK {info['dotnet']}; {info['runtime']}; node {info['node']}",
+           f"- load average before: {mixed['load_before']}; after: {mixed['load_after']}",
+           "- the load generator runs on the same cores as the servers; the machine is shared with other builds and"
+           " test runs, so figures move from run to run.", ""]
+    out.extend(mixed_report(args, mixed))
+    out += ["```sh", os.environ.get("BENCH_COMMAND") or f"python3 loadtests/bench/bench.py {' '.join(sys.argv[1:])}".rstrip(), "```"]
+    return "\n".join(out) + "\n"
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -775,8 +1070,23 @@ def main():
     parser.add_argument("--app", default="",
                         help="the app's .dll for single and every ClusterHost target; default the SampleApp built with the primary")
     parser.add_argument("--no-tls", action="store_true", help="skip the HTTPS and HTTP/2 rows (issue 13)")
+    parser.add_argument("--no-mixed", action="store_true", help="skip the mixed-cost rows (issue 16)")
+    parser.add_argument("--mixed-only", action="store_true", help="only the mixed-cost rows; the report has that section alone")
+    parser.add_argument("--mixed-targets", default="", help=f"comma-separated subset of {','.join(MIXED_TARGETS)}; default all")
+    parser.add_argument("--mixed-rate", type=float, default=None,
+                        help="offered requests/s; default --mixed-load of single's capacity for the mix, measured first")
+    parser.add_argument("--mixed-load", type=float, default=0.65, help="the offered rate as a share of single's capacity (default 0.65)")
+    parser.add_argument("--mixed-duration", type=float, default=5, help="seconds measured per mixed-cost run (default 5)")
+    parser.add_argument("--mixed-warmup", type=float, default=1.5, help="seconds of load before each mixed-cost run's measure, not counted (default 1.5)")
     parser.add_argument("--out", default=os.path.join(REPO, "loadtests", "results", "latest.md"))
     args = parser.parse_args()
+    if args.no_mixed and args.mixed_only:
+        parser.error("--no-mixed and --mixed-only exclude each other")
+    for name, low, high in (("mixed_duration", 1, 60), ("mixed_warmup", 0, 30), ("mixed_load", 0.05, 1.0)):
+        if not low <= getattr(args, name) <= high:
+            parser.error(f"--{name.replace('_', '-')} must be {low} to {high}")
+    if args.mixed_rate is not None and not 1 <= args.mixed_rate <= 50_000:
+        parser.error("--mixed-rate must be 1 to 50000")
     for name, low, high in (("rounds", 1, 20), ("duration", 1, 60), ("warmup", 0, 30), ("restarts", 1, 20),
                             ("connections", 1, 1024), ("threads", 1, 16)):
         value = getattr(args, name)
@@ -811,6 +1121,8 @@ def main():
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     t0 = time.monotonic()
     load_before = " ".join(open("/proc/loadavg").read().split()[:3])
+    if args.mixed_only:
+        return mixed_only_main(args, dotnet, env, cluster_env, node, started, t0, load_before)
     rounds = []
     try:
         for i in range(args.rounds):
@@ -826,11 +1138,12 @@ def main():
         log(f"restarts: {args.restarts} x SIGKILL")
         restarts = measure_restarts(args, env, restart_target)
         tls = measure_tls(args, dotnet, env) if not args.no_tls else None
+        mixed = measure_mixed(args, dotnet, env, node, cluster_env) if not args.no_mixed else None
     finally:
         stop_everything()
     load_after = " ".join(open("/proc/loadavg").read().split()[:3])
     text = report(args, targets, rounds, restarts, machine(args, dotnet, node), load_before, load_after,
-                  started, time.monotonic() - t0, tls)
+                  started, time.monotonic() - t0, tls, mixed=mixed)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)

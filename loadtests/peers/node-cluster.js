@@ -1,5 +1,6 @@
 // The Node peer for loadtests/bench.sh: a `cluster` hello-world answering GET / with the
-// SampleApp's JSON shape ({"worker":N,"pid":P,"connection":"..."}).
+// SampleApp's JSON shape ({"worker":N,"pid":P,"connection":"..."}), and GET /work?us=N as the
+// SampleApp does (the mixed-cost rows): N microseconds of CPU time (0 to 100000), then the same answer.
 // Usage: node node-cluster.js WORKERS PORT   (PORT 0: the workers share one free port, printed)
 // Node's default scheduling on Linux is round-robin: the primary accepts, workers serve.
 'use strict';
@@ -29,8 +30,31 @@ if (cluster.isPrimary) {
   process.on('SIGINT', stop);
 } else {
   const id = Number(process.env.NODE_APP_INSTANCE);
+  const MAX_WORK_US = 100000;
+  // CPU time, not wall time, as the SampleApp's /work: a fixed amount of work however busy the
+  // machine is. The process's clock: the event loop's thread is the one spinning (Node 20 has no
+  // per-thread clock).
+  const spendCpu = (us) => {
+    const start = process.cpuUsage();
+    let x = 1;
+    for (;;) {
+      for (let i = 0; i < 256; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; }
+      const used = process.cpuUsage(start);
+      if (used.user + used.system >= us) return x;
+    }
+  };
   let connections = 0;
   const server = http.createServer((req, res) => {
+    if (req.url.startsWith('/work')) {
+      const us = new URL(req.url, 'http://localhost').searchParams.get('us');
+      if (us === null || !/^\d+$/.test(us) || Number(us) > MAX_WORK_US) {
+        const message = `us must be a whole number from 0 to ${MAX_WORK_US} (${us === null ? 'it is missing' : `got '${us}'`})\n`;
+        res.writeHead(400, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(message) });
+        res.end(message);
+        return;
+      }
+      spendCpu(Number(us));
+    }
     const body = JSON.stringify({ worker: id, pid: process.pid, connection: req.socket.connectionId });
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);

@@ -28,6 +28,7 @@ app.MapProxyDemoEndpoints(workerId);
 if (options.EnableFaults)
 {
     app.MapFaultEndpoints(workerId);
+    app.MapWorkEndpoints(workerId);
 }
 
 app.Run();

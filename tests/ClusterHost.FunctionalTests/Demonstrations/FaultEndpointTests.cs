@@ -11,7 +11,7 @@ namespace ClusterHost.FunctionalTests.Demonstrations;
 /// <summary>The SampleApp's fault endpoints, on the app alone (one process, one port): quick and direct.</summary>
 public sealed partial class FaultEndpointTests(ITestOutputHelper output)
 {
-    private static readonly string[] FaultPaths = ["/delay?ms=1", "/cpu?ms=1", "/block?ms=1", "/crash", "/leak?mb=1"];
+    private static readonly string[] FaultPaths = ["/delay?ms=1", "/cpu?ms=1", "/block?ms=1", "/crash", "/leak?mb=1", "/work?us=1"];
 
     private async Task<(ClusterProcess App, Uri Url)> StartAppAsync(bool faults)
     {
@@ -47,6 +47,8 @@ public sealed partial class FaultEndpointTests(ITestOutputHelper output)
             ("/leak?mb=0", "mb must be a whole number from 1 to 1024 (got '0')"),
             ("/leak?mb=1025", "mb must be a whole number from 1 to 1024 (got '1025')"),
             ("/leak?mb=1.5", "mb must be a whole number from 1 to 1024 (got '1.5')"),
+            ("/work?us=100001", "us must be a whole number from 0 to 100000 (got '100001')"),
+            ("/work", "us must be a whole number from 0 to 100000 (it is missing)"),
         ];
         var (app, url) = await StartAppAsync(faults: true);
         await using var _ = app;

@@ -36,6 +36,41 @@ public sealed class RunnerCommandLineTests
     }
 
     [Fact]
+    public void Parse_MixedCost_DefaultsToAClosedLoopOf64ConnectionsAndTheIssuesMix()
+    {
+        var commandLine = RunnerCommandLine.Parse(["mixed-cost"]);
+
+        Assert.Empty(commandLine.Errors);
+        var options = commandLine.Options;
+        Assert.Equal(ScenarioKind.MixedCost, options.Scenario);
+        Assert.Null(options.Rate);
+        Assert.Equal(64, options.ConnectionsFor(2));
+        Assert.Equal(10, options.DurationSeconds);
+        Assert.Equal(2, options.WarmupSeconds);
+        Assert.Equal((200, 50_000, 5.0), (options.LightMicroseconds, options.HeavyMicroseconds, options.HeavyPercent));
+        Assert.Equal(17, options.Seed);
+        Assert.Equal(300, RunnerCommandLine.Parse(["chaos"]).Options.DurationSeconds);
+    }
+
+    [Fact]
+    public void Parse_MixedCost_EverySwitch()
+    {
+        var commandLine = RunnerCommandLine.Parse(
+            ["mixed-cost", "--url", "http://127.0.0.1:5000", "--rate", "450.5", "--duration", "3", "--warmup", "0.5",
+             "--light-us", "100", "--heavy-us=20000", "--heavy-percent", "2.5", "--seed", "3", "--connections", "16"]);
+
+        Assert.Empty(commandLine.Errors);
+        var options = commandLine.Options;
+        Assert.Equal(450.5, options.Rate);
+        Assert.Equal(3, options.DurationSeconds);
+        Assert.Equal(0.5, options.WarmupSeconds);
+        Assert.Equal((100, 20_000, 2.5), (options.LightMicroseconds, options.HeavyMicroseconds, options.HeavyPercent));
+        Assert.Equal(3, options.Seed);
+        Assert.Equal(16, options.ConnectionsFor(2));
+        Assert.Null(RunnerCommandLine.Parse(["mixed-cost", "--rate", "max"]).Options.Rate);
+    }
+
+    [Fact]
     public void Parse_EverySwitch_BothSpellings()
     {
         var commandLine = RunnerCommandLine.Parse(
@@ -88,6 +123,15 @@ public sealed class RunnerCommandLineTests
     [InlineData("--workers configures the cluster the runner starts; it cannot be combined with --url", "stickiness", "--url", "http://127.0.0.1:1", "--workers", "2")]
     [InlineData("--balance applies to --mode proxy only", "stickiness", "--balance", "random")]
     [InlineData("--victim must be a worker of the cluster, 0 to 1 (got 2)", "crash", "--workers", "2", "--victim", "2")]
+    [InlineData("--rate must be requests per second from 1 to 50000, or max (got '0')", "mixed-cost", "--rate", "0")]
+    [InlineData("--rate must be requests per second from 1 to 50000, or max (got 'fast')", "mixed-cost", "--rate", "fast")]
+    [InlineData("--rate applies to mixed-cost, not stickiness", "stickiness", "--rate", "100")]
+    [InlineData("--heavy-us must be from 0 to 100000 (got '100001')", "mixed-cost", "--heavy-us", "100001")]
+    [InlineData("--heavy-percent must be a percentage from 0 to 100 (got '101')", "mixed-cost", "--heavy-percent", "101")]
+    [InlineData("--warmup must be a number of seconds from 0 to 60 (got '61')", "mixed-cost", "--warmup", "61")]
+    [InlineData("--duration must be from 10 to 86400 for chaos (got '5')", "chaos", "--duration", "5")]
+    [InlineData("--duration must be from 1 to 3600 for mixed-cost (got '3601')", "mixed-cost", "--duration", "3601")]
+    [InlineData("--duration applies to chaos and mixed-cost, not crash", "crash", "--duration", "5")]
     public void Parse_BadArguments_NameTheProblemInOneLine(string expected, params string[] args)
     {
         var commandLine = RunnerCommandLine.Parse(args);
