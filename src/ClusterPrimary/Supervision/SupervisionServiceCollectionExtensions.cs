@@ -1,6 +1,7 @@
 using ClusterHost.Primary.Control;
 using ClusterHost.Primary.Diagnostics;
 using ClusterHost.Primary.Platform;
+using ClusterHost.Primary.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterHost.Primary.Supervision;
@@ -15,6 +16,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.AddSingleton<InheritedListeners>();
         services.AddSingleton<WorkerExits>();
         services.AddSingleton<ControlServer>();
+        services.AddSingleton<SignalRRelay>();
         services.AddSingleton<WorkerHandshakeWatch>();
         services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
         services.AddSingleton<SlotSupervisor>();

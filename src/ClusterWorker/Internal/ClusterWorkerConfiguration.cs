@@ -1,4 +1,5 @@
 using ClusterHost.Worker.Metrics;
+using ClusterHost.Worker.SignalR;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +70,10 @@ internal static class ClusterWorkerConfiguration
             // First, so that it wraps the app's and the framework's own startup filters.
             services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ClusterWorkerStartupFilter>());
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
+            if (environment.SignalRRelayAddress is not null)
+            {
+                services.AddClusterSignalR();
+            }
         });
     }
 }

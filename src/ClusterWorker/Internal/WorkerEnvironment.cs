@@ -42,6 +42,9 @@ internal sealed record WorkerEnvironment
     /// <summary>Which meters to collect (<c>--metrics-meters</c>); every meter when the primary gave none.</summary>
     public string MetricsMeters { get; init; } = ClusterHost.Metrics.MeterPatterns.Default;
 
+    /// <summary>The primary's SignalR relay socket; null when the primary gave none (SignalR stays per worker).</summary>
+    public string? SignalRRelayAddress { get; init; }
+
     /// <summary>
     /// Reads the worker variables, then removes them from the process environment, all but
     /// <see cref="WorkerEnvironmentVariables.KeptForTheApp"/>. Null when the process was not
@@ -98,6 +101,7 @@ internal sealed record WorkerEnvironment
                 : ListenProtocols.Http1And2,
             Http2Listen = Optional(WorkerEnvironmentVariables.Http2Listen),
             MetricsMeters = Optional(WorkerEnvironmentVariables.MetricsMeters) ?? ClusterHost.Metrics.MeterPatterns.Default,
+            SignalRRelayAddress = Optional(WorkerEnvironmentVariables.SignalRRelay),
         };
         if (Optional(WorkerEnvironmentVariables.HttpsListen) is { } httpsListen)
         {

@@ -59,10 +59,17 @@ internal static class WorkerEnvironmentVariables
     /// <summary>Which meters the worker collects: the validated <c>--metrics-meters</c> patterns. Optional (every meter).</summary>
     public const string MetricsMeters = "CLUSTERHOST_METRICS_METERS";
 
+    /// <summary>
+    /// Address of the primary's SignalR relay socket (a Linux abstract socket name), through which
+    /// the worker's hub lifetime manager reaches the other workers. Optional (no relay).
+    /// </summary>
+    public const string SignalRRelay = "CLUSTERHOST_SIGNALR_RELAY";
+
     public static readonly string[] All =
     [
         Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory,
         HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen, MetricsMeters,
+        SignalRRelay,
     ];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>
