@@ -5,10 +5,10 @@ namespace ClusterHost.Primary;
 /// <summary>The SignalR relay's messages: event ids 1350-1369 (the worker's side has 1370-1399).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1350, LogLevel.Debug, "Worker {WorkerId} (pid {Pid}) joined the SignalR relay", EventName = "RelayJoined")]
+    [LoggerMessage(1350, LogLevel.Information, "Worker {WorkerId} (pid {Pid}) joined the SignalR relay", EventName = "RelayJoined")]
     public static partial void RelayJoined(ILogger logger, int workerId, int pid);
 
-    [LoggerMessage(1351, LogLevel.Debug, "Worker {WorkerId} left the SignalR relay", EventName = "RelayLeft")]
+    [LoggerMessage(1351, LogLevel.Information, "Worker {WorkerId} left the SignalR relay", EventName = "RelayLeft")]
     public static partial void RelayLeft(ILogger logger, int workerId);
 
     [LoggerMessage(1352, LogLevel.Warning, "Worker {WorkerId} dropped from the SignalR relay: {Frames} message(s), {Bytes} bytes waited for it (limits {MaxFrames} messages, {MaxBytes} bytes); they are lost for its clients, and it rejoins when it reconnects", EventName = "RelayWorkerDropped")]
