@@ -14,7 +14,8 @@ internal sealed class RunnerOptions
     public const double MaxBlockSeconds = 30; // SampleApp's /block cap
     public const int MaxThinkMs = 1000;
 
-    public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy"];
+    public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy", "shared"];
+    public const int MaxClients = 1000;
     public static readonly IReadOnlyList<string> BalancePolicies = ["round-robin", "least-requests", "power-of-two", "random"];
 
     public ScenarioKind Scenario { get; set; }
@@ -60,6 +61,18 @@ internal sealed class RunnerOptions
 
     /// <summary>Chaos: the seed of the fault schedule. Defaults to 17.</summary>
     public int Seed { get; set; } = 17;
+
+    /// <summary>SignalR: chat clients (WebSockets). Defaults to 20.</summary>
+    public int Clients { get; set; } = 20;
+
+    /// <summary>SignalR: broadcasts per second, all clients together. Defaults to 20.</summary>
+    public int Rate { get; set; } = 20;
+
+    /// <summary>SignalR: how long each phase broadcasts, in seconds. Defaults to 5.</summary>
+    public int PhaseSeconds { get; set; } = 5;
+
+    /// <summary>SignalR: kill a worker between the phases. Defaults to null: yes for a cluster the runner starts, no with <c>--url</c>.</summary>
+    public bool? Kill { get; set; }
 
     /// <summary>The keep-alive connections to open when the cluster has <paramref name="workers"/> workers.</summary>
     public int ConnectionsFor(int workers) =>

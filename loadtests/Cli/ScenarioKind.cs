@@ -14,4 +14,8 @@ internal enum ScenarioKind
 
     /// <summary>Minutes of mixed non-retrying load under a seeded schedule of reloads, kills, stops, recycling, scaling and a stdout flood.</summary>
     Chaos,
+
+    /// <summary>Chat clients over every worker, each broadcasting: connections made and receivers per message, before and after a worker is killed.</summary>
+    [System.Runtime.Serialization.EnumMember(Value = "signalr")]
+    SignalR,
 }

@@ -24,9 +24,11 @@ internal sealed record ScenarioResult
 
     public ChaosReport? Chaos { get; init; }
 
+    public SignalRReport? SignalR { get; init; }
+
     public string Verdict => Report.Verdict;
 
     [JsonIgnore]
-    public IScenarioReport Report => (IScenarioReport?)Stickiness ?? (IScenarioReport?)BlockedWorker ?? (IScenarioReport?)Crash ?? Chaos
+    public IScenarioReport Report => (IScenarioReport?)Stickiness ?? (IScenarioReport?)BlockedWorker ?? (IScenarioReport?)Crash ?? (IScenarioReport?)Chaos ?? SignalR
         ?? throw new InvalidOperationException("a result without a report");
 }
