@@ -45,20 +45,14 @@ public sealed class SignalRRelayTests
         var stuck = await JoinAsync(relay, 2, gone.Token);
         await WaitUntilAsync(() => relay.Stats.Count(s => s.Connected) == 3);
 
-        // 64 KiB frames: the stuck worker's socket buffer fills, then its queue passes 4 frames.
+        // 64 KiB frames, each read by the reading worker before the next is sent: the stuck
+        // worker's socket buffer fills, then its queue passes 4 frames.
         var big = new string('x', 64 * 1024);
-        var readAll = Task.Run(async () =>
-        {
-            for (var i = 0; i < 40; i++)
-            {
-                Assert.Equal((0, big), await ReceiveAsync(reader));
-            }
-        });
         for (var i = 0; i < 40; i++)
         {
             await SendAsync(sender, RelayFrame.Everyone, big);
+            Assert.Equal((0, big), await ReceiveAsync(reader));
         }
-        await readAll.WaitAsync(Patience);
         await WaitUntilAsync(() => relay.Stats.Single(s => s.WorkerId == 2) is { Drops: 1, Connected: false });
         Assert.True(relay.Stats.Single(s => s.WorkerId == 2).DroppedMessages > 0);
         stuck.Dispose();
