@@ -13,7 +13,7 @@ internal static class RelayPayload
     public static (BinaryWriter Writer, MemoryStream Buffer) Start(RelayMessageKind kind, string hub)
     {
         var buffer = new MemoryStream();
-        var writer = new BinaryWriter(buffer);
+        var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write((byte)kind);
         writer.Write(hub);
         return (writer, buffer);
