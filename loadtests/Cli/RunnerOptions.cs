@@ -14,7 +14,10 @@ internal sealed class RunnerOptions
     public const double MaxBlockSeconds = 30; // SampleApp's /block cap
     public const int MaxThinkMs = 1000;
 
-    public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy", "shared"];
+    public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy"];
+
+    /// <summary>The signalr scenario runs in shared mode too (its clients need no fault endpoint of the SampleApp).</summary>
+    public static readonly IReadOnlyList<string> SignalRModes = ["reuseport", "proxy", "shared"];
     public const int MaxClients = 1000;
     public static readonly IReadOnlyList<string> BalancePolicies = ["round-robin", "least-requests", "power-of-two", "random"];
 
