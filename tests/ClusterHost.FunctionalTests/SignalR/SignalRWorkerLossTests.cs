@@ -101,7 +101,7 @@ public sealed partial class SignalRWorkerLossTests(ITestOutputHelper output)
         var latencies = new List<double>();
         foreach (var receiver in receivers)
         {
-            foreach (var (text, _, receivedAt) in receiver.Received)
+            foreach (var (_, text, receivedAt) in receiver.Received)
             {
                 if (sent.TryGetValue(text, out var at))
                 {
