@@ -101,6 +101,7 @@ internal static class RunnerApp
                 ScenarioKind.Crash => new CrashScenario(),
                 ScenarioKind.Chaos => new ChaosScenario(),
                 ScenarioKind.MixedCost => new MixedCostScenario(),
+                ScenarioKind.SignalR => new SignalRScenario(),
                 _ => throw new ArgumentOutOfRangeException(nameof(options), options.Scenario, null),
             };
             var result = await scenario.RunAsync(new ScenarioContext(target, options, logger, TimeProvider.System), abort);

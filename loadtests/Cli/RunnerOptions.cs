@@ -21,6 +21,10 @@ internal sealed class RunnerOptions
     public const int MaxWorkMicroseconds = 100_000; // SampleApp's /work cap
 
     public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy"];
+
+    /// <summary>The signalr scenario runs in shared mode too (its clients need no fault endpoint of the SampleApp).</summary>
+    public static readonly IReadOnlyList<string> SignalRModes = ["reuseport", "proxy", "shared"];
+    public const int MaxClients = 1000;
     public static readonly IReadOnlyList<string> BalancePolicies = ["round-robin", "least-requests", "power-of-two", "random"];
 
     public ScenarioKind Scenario { get; set; }
@@ -91,6 +95,17 @@ internal sealed class RunnerOptions
 
     /// <summary>Mixed-cost: the share of heavy requests, in percent. Defaults to 5.</summary>
     public double HeavyPercent { get; set; } = 5;
+    /// <summary>SignalR: chat clients (WebSockets). Defaults to 20.</summary>
+    public int Clients { get; set; } = 20;
+
+    /// <summary>SignalR: broadcasts per second, all clients together. Defaults to 20.</summary>
+    public int Broadcasts { get; set; } = 20;
+
+    /// <summary>SignalR: how long each phase broadcasts, in seconds. Defaults to 5.</summary>
+    public int PhaseSeconds { get; set; } = 5;
+
+    /// <summary>SignalR: kill a worker between the phases. Defaults to null: yes for a cluster the runner starts, no with <c>--url</c>.</summary>
+    public bool? Kill { get; set; }
 
     /// <summary>The keep-alive connections to open when the cluster has <paramref name="workers"/> workers.</summary>
     public int ConnectionsFor(int workers) => Connections ?? Scenario switch

@@ -11,13 +11,13 @@ internal static class RunnerSwitches
 
     public static readonly IReadOnlyList<RunnerSwitch> All =
     [
-        new("--mode", "MODE", "balancing mode of the cluster the runner starts: reuseport or proxy (default reuseport)", Any,
-            (o, v) => OneOf(v, RunnerOptions.Modes, x => o.Mode = x)),
+        new("--mode", "MODE", "balancing mode of the cluster the runner starts: reuseport or proxy, and shared for signalr (default reuseport)", Any,
+            (o, v) => OneOf(v, o.Scenario == ScenarioKind.SignalR ? RunnerOptions.SignalRModes : RunnerOptions.Modes, x => o.Mode = x)),
         new("--balance", "POLICY", "proxy mode's policy, passed to the primary: round-robin, least-requests, power-of-two, random (default: the primary's)", Any,
             (o, v) => OneOf(v, RunnerOptions.BalancePolicies, x => o.Balance = x)),
         new("--workers", "N", $"workers of the cluster the runner starts, {RunnerOptions.MinWorkers} to {RunnerOptions.MaxWorkers} (default: CPUs, at least 2)", Any,
             (o, v) => Int(v, RunnerOptions.MinWorkers, RunnerOptions.MaxWorkers, x => o.Workers = x)),
-        new("--url", "URL", "target a running cluster at this loopback URL instead of starting one (its app needs --SampleApp:EnableFaults=true)", Any,
+        new("--url", "URL", "target a running cluster at this loopback URL instead of starting one (its app needs --SampleApp:EnableFaults=true; for signalr, tests/Apps/ChatRoom)", Any,
             (o, v) => LoopbackUrl(v, x => o.Url = x)),
         new("--json", "FILE", "also write the raw results (every request) as JSON", Any,
             (o, v) => NotEmpty(v, x => o.JsonPath = x)),
@@ -49,6 +49,14 @@ internal static class RunnerSwitches
             (o, v) => Int(v, 0, RunnerOptions.MaxWorkMicroseconds, x => o.HeavyMicroseconds = x)),
         new("--heavy-percent", "P", "share of heavy requests in percent, 0 to 100 (default 5)", [ScenarioKind.MixedCost],
             (o, v) => Percent(v, x => o.HeavyPercent = x)),
+        new("--clients", "N", $"chat clients, 1 to {RunnerOptions.MaxClients} (default 20)", [ScenarioKind.SignalR],
+            (o, v) => Int(v, 1, RunnerOptions.MaxClients, x => o.Clients = x)),
+        new("--broadcasts", "N", "broadcasts per second, all clients together, 1 to 1000 (default 20)", [ScenarioKind.SignalR],
+            (o, v) => Int(v, 1, 1000, x => o.Broadcasts = x)),
+        new("--phase-seconds", "S", "how long each phase broadcasts, 1 to 120 (default 5)", [ScenarioKind.SignalR],
+            (o, v) => Int(v, 1, 120, x => o.PhaseSeconds = x)),
+        new("--kill", "yes|no", "kill a worker between the phases (default: yes for a cluster the runner starts, no with --url)", [ScenarioKind.SignalR],
+            (o, v) => OneOf(v, ["yes", "no"], x => o.Kill = x == "yes")),
     ];
 
     public static RunnerSwitch? Find(string name) =>

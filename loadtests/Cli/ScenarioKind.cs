@@ -17,4 +17,7 @@ internal enum ScenarioKind
 
     /// <summary>Requests of two CPU costs at a fixed offered rate (open loop): the latency each balancing mode gives them.</summary>
     MixedCost,
+    /// <summary>Chat clients over every worker, each broadcasting: connections made and receivers per message, before and after a worker is killed.</summary>
+    [System.Runtime.Serialization.EnumMember(Value = "signalr")]
+    SignalR,
 }

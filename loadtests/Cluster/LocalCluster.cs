@@ -65,7 +65,8 @@ internal sealed partial class LocalCluster : IAsyncDisposable
             "--shutdown-timeout", ShutdownTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             // Chaos recycles on memory (/leak) and kills workers over and over, on purpose.
             .. options.Scenario == ScenarioKind.Chaos ? ["--max-memory", ChaosMaxMemory, "--max-restarts", "1000"] : Array.Empty<string>(),
-            "--", "--SampleApp:EnableFaults=true",
+            // The signalr scenario runs a chat app (tests/Apps/ChatRoom); the others the SampleApp's faults.
+            .. options.Scenario == ScenarioKind.SignalR ? ["--app", BuildPaths.ChatRoom] : new[] { "--", "--SampleApp:EnableFaults=true" },
         ];
         foreach (var arg in args)
         {

@@ -25,10 +25,11 @@ internal sealed record ScenarioResult
     public ChaosReport? Chaos { get; init; }
 
     public MixedCostReport? MixedCost { get; init; }
+    public SignalRReport? SignalR { get; init; }
 
     public string Verdict => Report.Verdict;
 
     [JsonIgnore]
-    public IScenarioReport Report => (IScenarioReport?)Stickiness ?? (IScenarioReport?)BlockedWorker ?? (IScenarioReport?)Crash ?? (IScenarioReport?)Chaos ?? MixedCost
+    public IScenarioReport Report => (IScenarioReport?)Stickiness ?? (IScenarioReport?)BlockedWorker ?? (IScenarioReport?)Crash ?? (IScenarioReport?)Chaos ?? (IScenarioReport?)MixedCost ?? SignalR
         ?? throw new InvalidOperationException("a result without a report");
 }

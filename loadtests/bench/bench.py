@@ -1047,6 +1047,129 @@ def mixed_only_report(args, info, mixed, started, elapsed):
            " test runs, so figures move from run to run.", ""]
     out.extend(mixed_report(args, mixed))
     out += ["```sh", os.environ.get("BENCH_COMMAND") or f"python3 loadtests/bench/bench.py {' '.join(sys.argv[1:])}".rstrip(), "```"]
+# ---------------------------------------------------------------- SignalR fan-out (issue 19)
+
+def signalr_targets(args, dotnet):
+    """tests/Apps/ChatRoom (an ordinary SignalR app) alone, and under ClusterHost reuseport with the
+    primary relaying broadcasts between the workers."""
+    out = os.path.join(REPO, "src", "ClusterPrimary", "bin", args.configuration, "net10.0")
+    primary = os.path.join(out, "ClusterPrimary.dll")
+    chat = os.path.join(REPO, "tests", "Apps", "ChatRoom", "bin", args.configuration, "net10.0", "ChatRoom.dll")
+    runner = os.path.join(REPO, "loadtests", "bin", args.configuration, "net10.0", "ClusterHost.LoadTests.dll")
+    for path in (primary, chat, runner):
+        if not os.path.isfile(path):
+            raise RuntimeError(f"{path} is missing: build first (dotnet build ClusterHost.sln -c {args.configuration})")
+    ready = r"ClusterHost ready: (?P<url>http://[^,\s]+).*pids (?P<pids>[\d, ]+)\)"
+    targets = [
+        Target("chat-single", "ChatRoom alone: one Kestrel process",
+               [dotnet, chat, "--urls", "http://127.0.0.1:0"], os.path.dirname(chat),
+               r"Now listening on: (?P<url>http://\S+)", False),
+        Target("chat-reuseport", f"ChatRoom under ClusterHost reuseport, {WORKERS} workers (broadcasts relayed by the primary)",
+               [dotnet, primary, "--mode", "reuseport", "--app", chat, "--workers", str(WORKERS), "--urls", "http://127.0.0.1:0",
+                "--metrics-urls", "http://127.0.0.1:0", "--shutdown-timeout", "2", "--cwd", os.path.dirname(chat)],
+               REPO, ready, True),
+    ]
+    return targets, runner
+
+
+def signalr_command(args, dotnet, runner, url, json_path):
+    return [dotnet, runner, "signalr", "--url", url.rstrip("/") + "/", "--clients", str(args.signalr_clients),
+            "--broadcasts", str(args.signalr_rate), "--phase-seconds", str(args.signalr_seconds), "--kill", "no", "--json", json_path]
+
+
+def relay_counters(metrics_url):
+    """The relay's messages out, by worker, from /metrics (None when unreadable)."""
+    try:
+        with urllib_request(metrics_url) as text:
+            return {m.group(1): float(m.group(2)) for m in re.finditer(
+                r'clusterhost_signalr_relay_messages_total\{worker="(\d+)",direction="out"\} (\S+)', text)}
+    except OSError:
+        return None
+
+
+def urllib_request(url):
+    import contextlib
+    import urllib.request
+
+    @contextlib.contextmanager
+    def read():
+        with urllib.request.urlopen(url, timeout=5) as response:
+            yield response.read().decode()
+    return read()
+
+
+def measure_signalr(args, dotnet, env):
+    """Broadcast fan-out: the scenario runner's signalr scenario (N .NET SignalR clients over
+    WebSockets, taking turns to broadcast at R/s in all) against each target, in interleaved rounds."""
+    import tempfile
+    targets, runner = signalr_targets(args, dotnet)
+    rounds = []
+    for i in range(args.signalr_rounds):
+        results = {}
+        for target in targets:
+            log(f"signalr round {i + 1}/{args.signalr_rounds}: {target.name}")
+            launched, url, pids, metrics = target.start(env)
+            try:
+                fd, json_path = tempfile.mkstemp(prefix="clusterhost-bench-signalr-", suffix=".json")
+                os.close(fd)
+                command = signalr_command(args, dotnet, runner, url, json_path)
+                budget = 120 + 2 * args.signalr_seconds
+                done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=budget)
+                if done.returncode != 0:
+                    raise RuntimeError(f"signalr run against {target.name} failed ({done.returncode}): {done.stderr[-2000:]}")
+                with open(json_path) as f:
+                    phase = json.load(f)["signalR"]["phases"][0]
+                os.unlink(json_path)
+                relay = relay_counters(metrics) if metrics else None
+                results[target.name] = {
+                    "connected": phase["connected"], "sent": phase["sent"],
+                    "min_receivers": min(phase["receiversPerMessage"]) if phase["receiversPerMessage"] else 0,
+                    "delivered_per_s": phase["deliveredPerSecond"], "p50": phase["latency"]["p50Ms"],
+                    "p99": phase["latency"]["p99Ms"], "relay_out": relay,
+                }
+                r = results[target.name]
+                log(f"  {r['connected']} connected, {r['delivered_per_s']:,.0f} deliveries/s, p99 {r['p99']:.1f} ms,"
+                    f" fewest receivers {r['min_receivers']}")
+            finally:
+                launched.stop()
+        rounds.append(results)
+    return targets, rounds, runner
+
+
+def signalr_report(args, signalr, dotnet):
+    targets, rounds, runner = signalr
+    out = []
+    w = out.append
+    w("")
+    w("## SignalR broadcast fan-out (issue 19)")
+    w("")
+    w(f"{args.signalr_clients} .NET SignalR clients (WebSockets, SkipNegotiation) connected to tests/Apps/ChatRoom, taking turns"
+      f" to broadcast {args.signalr_rate} messages/s in all for {args.signalr_seconds} s: {args.signalr_clients * args.signalr_rate:,}"
+      " deliveries/s expected. Latency is from each send to each receipt, in the client process."
+      f" Median of {len(rounds)} round(s).")
+    w("")
+    w("| target | clients connected | broadcasts | fewest receivers of a broadcast | delivered messages/s | p50 ms | p99 ms | of single (msgs/s) |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    single = med([r["chat-single"]["delivered_per_s"] for r in rounds])
+    for t in targets:
+        rs = [r[t.name] for r in rounds]
+        rate = med([r["delivered_per_s"] for r in rs])
+        w(f"| {t.name} | {min(r['connected'] for r in rs)} | {rs[0]['sent']} | {min(r['min_receivers'] for r in rs)} |"
+          f" {rate:,.0f} | {med([r['p50'] for r in rs]):.1f} | {med([r['p99'] for r in rs]):.1f} | {rate / single:.2f} |")
+    relays = [r["chat-reuseport"]["relay_out"] for r in rounds if r["chat-reuseport"].get("relay_out")]
+    if relays:
+        w("")
+        w("Relay messages written to each worker (clusterhost_signalr_relay_messages_total{direction=\"out\"}), last round: "
+          + ", ".join(f"worker {k}: {v:,.0f}" for k, v in sorted(relays[-1].items())))
+    w("")
+    w("```")
+    for t in targets:
+        w(f"# {t.name}: {t.describe}")
+        w(" ".join(os.path.relpath(a, REPO) if a.startswith(REPO) else a for a in t.argv))
+    w("# the clients (the scenario runner), against each target's URL:")
+    w(" ".join(os.path.relpath(a, REPO) if a.startswith(REPO) else a
+               for a in signalr_command(args, dotnet, runner, "http://127.0.0.1:PORT", "RESULT.json")))
+    w("```")
     return "\n".join(out) + "\n"
 
 
@@ -1078,6 +1201,12 @@ def main():
     parser.add_argument("--mixed-load", type=float, default=0.65, help="the offered rate as a share of single's capacity (default 0.65)")
     parser.add_argument("--mixed-duration", type=float, default=5, help="seconds measured per mixed-cost run (default 5)")
     parser.add_argument("--mixed-warmup", type=float, default=1.5, help="seconds of load before each mixed-cost run's measure, not counted (default 1.5)")
+    parser.add_argument("--no-signalr", action="store_true", help="skip the SignalR fan-out rows (issue 19)")
+    parser.add_argument("--only-signalr", action="store_true", help="run only the SignalR fan-out rows (issue 19)")
+    parser.add_argument("--signalr-clients", type=int, default=200)
+    parser.add_argument("--signalr-rate", type=int, default=50, help="broadcasts per second, all clients together")
+    parser.add_argument("--signalr-seconds", type=int, default=10)
+    parser.add_argument("--signalr-rounds", type=int, default=1)
     parser.add_argument("--out", default=os.path.join(REPO, "loadtests", "results", "latest.md"))
     args = parser.parse_args()
     if args.no_mixed and args.mixed_only:
@@ -1111,6 +1240,17 @@ def main():
             if not name or not _:
                 parser.error(f"{option} takes NAME=VALUE (got {pair!r})")
             into[name] = value
+    if args.only_signalr:
+        try:
+            signalr = measure_signalr(args, dotnet, env)
+        finally:
+            stop_everything()
+        text = "# SignalR fan-out only (bench.py --only-signalr)\n" + signalr_report(args, signalr, dotnet)
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as f:
+            f.write(text)
+        print(text)
+        return 0
     targets, node = make_targets(args, dotnet)
     for target in targets:
         target.cluster_env = cluster_env
@@ -1139,11 +1279,15 @@ def main():
         restarts = measure_restarts(args, env, restart_target)
         tls = measure_tls(args, dotnet, env) if not args.no_tls else None
         mixed = measure_mixed(args, dotnet, env, node, cluster_env) if not args.no_mixed else None
+        signalr = measure_signalr(args, dotnet, env) if not args.no_signalr else None
     finally:
         stop_everything()
     load_after = " ".join(open("/proc/loadavg").read().split()[:3])
     text = report(args, targets, rounds, restarts, machine(args, dotnet, node), load_before, load_after,
                   started, time.monotonic() - t0, tls, mixed=mixed)
+                  started, time.monotonic() - t0, tls)
+    if signalr:
+        text += signalr_report(args, signalr, dotnet)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)

@@ -4,6 +4,7 @@ using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.SignalR;
 using ClusterHost.Primary.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,7 +32,8 @@ internal sealed class MetricsServer(
     WorkerSlots slots,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    StatusPage? statusPage = null) : IAsyncDisposable
+    StatusPage? statusPage = null,
+    SignalRRelay? relay = null) : IAsyncDisposable
 {
     public const string Path = "/metrics";
 
@@ -131,7 +133,12 @@ internal sealed class MetricsServer(
         {
             var workers = await scraper.ScrapeAsync(WorkerTimeout(request.Headers[ScrapeTimeoutHeader]), context.RequestAborted).ConfigureAwait(false);
             var frontSeries = (front as IFrontMetricsSource)?.CollectFrontMetrics() ?? [];
-            text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers, frontSeries));
+            var families = ClusterMetricsExposition.Build(workers, frontSeries);
+            if (relay is not null)
+            {
+                families = [.. families, .. RelayMetricsExposition.Build(relay.Stats)];
+            }
+            text = PrometheusTextWriter.Write(families);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -16,6 +16,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.AddSingleton<InheritedListeners>();
         services.AddSingleton<WorkerExits>();
         services.AddSingleton<ControlServer>();
+        services.AddSingleton<SignalRRelay>();
         services.AddSingleton<WorkerHandshakeWatch>();
         services.AddSingleton<IWorkerLauncher, WorkerLauncher>();
         services.AddSingleton<ConnectionAffinityDirectory>();

@@ -17,7 +17,7 @@ namespace ClusterHost.Primary.Supervision;
 /// </summary>
 internal sealed class WorkerLauncher(
     ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch,
-    InheritedListeners inheritedListeners, WorkerExits exits, ConnectionAffinityDirectory? affinity = null) : IWorkerLauncher
+    InheritedListeners inheritedListeners, WorkerExits exits, ConnectionAffinityDirectory? affinity = null, SignalRRelay? relay = null) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -43,6 +43,7 @@ internal sealed class WorkerLauncher(
 
         var process = inheritedListeners.StartWorker(() => WorkerProcess.Start(instance, token, startInfo, OutputSink.Out, OutputSink.Error));
         controlServer.Expect(process.Control, process.Pid);
+        relay?.Expect(instance.WorkerId, token, process.Pid, process.Control.Closed);
         exits.Record(instance, process.Exited);
         return handshakeWatch.Watch(process);
     }
@@ -67,6 +68,10 @@ internal sealed class WorkerLauncher(
         }
         // With /metrics off nobody reads the meters: the workers listen to none (ClusterHost's own aside).
         environment[WorkerEnvironmentVariables.MetricsMeters] = config.MetricsUrls.Count > 0 ? config.MetricsMeters : "-*";
+        if (relay is not null)
+        {
+            environment[WorkerEnvironmentVariables.SignalRRelay] = relay.Address;
+        }
         front.ConfigureWorker(instance, environment);
         affinity?.ConfigureWorker(instance, environment);
     }

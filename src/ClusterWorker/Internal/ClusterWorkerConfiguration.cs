@@ -72,6 +72,10 @@ internal static class ClusterWorkerConfiguration
             // SignalR: every request of a connection reaches the launch that negotiated it.
             services.AddConnectionAffinity(environment);
             services.Configure<HostOptions>(options => options.ShutdownTimeout = environment.ShutdownTimeout);
+            if (environment.SignalRRelayAddress is not null)
+            {
+                services.AddClusterSignalR();
+            }
         });
     }
 }

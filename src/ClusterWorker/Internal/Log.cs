@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Worker.Internal;
 
-/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199, draining 1500-1549, SignalR affinity 1300-1349.</summary>
+/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199, SignalR affinity 1300-1349, SignalR relay 1370-1399, draining 1500-1549.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Debug, "Worker {WorkerId} told the primary it is ready", EventName = "WorkerReady")]
@@ -53,4 +53,31 @@ internal static partial class Log
 
     [LoggerMessage(1301, LogLevel.Warning, "SignalR: forwarding a {Kind} request to worker {WorkerId} (launch {Generation}) failed", EventName = "SignalRForwardFailed")]
     public static partial void ForwardFailed(ILogger logger, int workerId, long generation, string kind, Exception exception);
+
+    [LoggerMessage(1370, LogLevel.Debug, "Worker {WorkerId} joined the cluster's SignalR relay", EventName = "RelayConnected")]
+    public static partial void RelayConnected(ILogger logger, int workerId);
+
+    [LoggerMessage(1371, LogLevel.Warning, "Worker {WorkerId} lost the cluster's SignalR relay ({Reason}); connecting again. Messages to and from other workers meanwhile are lost", EventName = "RelayDisconnected")]
+    public static partial void RelayDisconnected(ILogger logger, int workerId, string reason);
+
+    [LoggerMessage(1372, LogLevel.Warning, "Worker {WorkerId}: the SignalR relay queue is full ({MaxFrames} messages or {MaxBytes} bytes); messages for other workers are dropped until it drains", EventName = "RelayQueueFull")]
+    public static partial void RelayQueueFull(ILogger logger, int workerId, int maxFrames, long maxBytes);
+
+    [LoggerMessage(1373, LogLevel.Warning, "Worker {WorkerId}: a SignalR message of {Bytes} bytes exceeds the relay's {MaxBytes}-byte limit; it reaches this worker's clients only", EventName = "RelayMessageTooLarge")]
+    public static partial void RelayMessageTooLarge(ILogger logger, int workerId, int bytes, int maxBytes);
+
+    [LoggerMessage(1374, LogLevel.Debug, "Worker {WorkerId}: a SignalR {Kind} message was not relayed to the other workers", EventName = "RelayMessageNotSent")]
+    public static partial void RelayMessageNotSent(ILogger logger, int workerId, ClusterHost.Worker.SignalR.RelayMessageKind kind);
+
+    [LoggerMessage(1375, LogLevel.Error, "Worker {WorkerId}: a SignalR {Kind} message from worker {Sender} could not be delivered", EventName = "RelayMessageFailed")]
+    public static partial void RelayMessageFailed(ILogger logger, int workerId, ClusterHost.Worker.SignalR.RelayMessageKind kind, int sender, Exception exception);
+
+    [LoggerMessage(1376, LogLevel.Warning, "Worker {WorkerId}: a client result came back in protocol '{Protocol}', which this app does not register", EventName = "RelayUnknownProtocol")]
+    public static partial void RelayUnknownProtocol(ILogger logger, int workerId, string protocol);
+
+    [LoggerMessage(1377, LogLevel.Information, "Worker {WorkerId}: SignalR hubs use the cluster's relay, so messages reach the clients of every worker", EventName = "RelayInUse")]
+    public static partial void RelayInUse(ILogger logger, int workerId);
+
+    [LoggerMessage(1378, LogLevel.Information, "Worker {WorkerId}: the app registered its own SignalR hub lifetime manager ({Manager}); it is kept, and the cluster's relay is not used", EventName = "OwnHubLifetimeManager")]
+    public static partial void OwnHubLifetimeManager(ILogger logger, int workerId, string manager);
 }

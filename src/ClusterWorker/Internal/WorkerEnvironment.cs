@@ -47,6 +47,8 @@ internal sealed record WorkerEnvironment
 
     /// <summary>Where the launches listen for forwarded SignalR requests; null when the primary gave none (no affinity).</summary>
     public string? AffinityDirectory { get; init; }
+    /// <summary>The primary's SignalR relay socket; null when the primary gave none (SignalR stays per worker).</summary>
+    public string? SignalRRelayAddress { get; init; }
 
     /// <summary>
     /// Reads the worker variables, then removes them from the process environment, all but
@@ -110,6 +112,7 @@ internal sealed record WorkerEnvironment
                     : throw Malformed(WorkerEnvironmentVariables.Generation, $"must be a whole number (got '{generation}')")
                 : 0,
             AffinityDirectory = Optional(WorkerEnvironmentVariables.AffinityDirectory),
+            SignalRRelayAddress = Optional(WorkerEnvironmentVariables.SignalRRelay),
         };
         if (Optional(WorkerEnvironmentVariables.HttpsListen) is { } httpsListen)
         {

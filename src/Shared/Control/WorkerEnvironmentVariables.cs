@@ -71,11 +71,17 @@ internal static class WorkerEnvironmentVariables
     /// </summary>
     public const string AffinityDirectory = "CLUSTERHOST_AFFINITY_DIRECTORY";
 
+    /// <summary>
+    /// Address of the primary's SignalR relay socket (a Linux abstract socket name), through which
+    /// the worker's hub lifetime manager reaches the other workers. Optional (no relay).
+    /// </summary>
+    public const string SignalRRelay = "CLUSTERHOST_SIGNALR_RELAY";
+
     public static readonly string[] All =
     [
         Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory,
         HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen, MetricsMeters,
-        Generation, AffinityDirectory,
+        Generation, AffinityDirectory, SignalRRelay,
     ];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>

@@ -28,6 +28,9 @@ public sealed class ChatHub : Hub
 
     public string WhoAmI() => Context.ConnectionId;
 
+    // Which server process holds this connection (for a diagnostics page).
+    public int ServerProcessId() => Environment.ProcessId;
+
     // Asks one client for a value and returns its answer (a client result).
     public async Task<string> AskClient(string connectionId, string question) =>
         await Clients.Client(connectionId).InvokeAsync<string>("Answer", question, Context.ConnectionAborted);
