@@ -73,9 +73,8 @@ internal static class ProxyConfigFactory
                 // Unhealthy workers get no traffic, unless every worker is unhealthy.
                 AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
             },
-            // HTTP/1.1 with keep-alive to the workers' HTTP/1.1 listeners (plain HTTP: no TLS to
-            // negotiate HTTP/2): health probes and upgrades (WebSockets). Every other request goes over
-            // HTTP/2 to the worker's HTTP/2 listener (WorkerHttp2Transform).
+            // HTTP/1.1 with keep-alive to the workers (plain HTTP: no TLS to negotiate HTTP/2); gRPC
+            // calls go over HTTP/2 to each worker's HTTP/2 listener (GrpcOverHttp2Transform).
             HttpRequest = new ForwarderRequestConfig
             {
                 Version = HttpVersion.Version11,

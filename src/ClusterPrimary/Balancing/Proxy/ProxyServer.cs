@@ -109,7 +109,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         builder.Services.AddMetrics();
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IProxyConfigProvider>(proxyConfig);
-        builder.Services.AddReverseProxy().AddTransforms<WorkerHttp2Transform>();
+        builder.Services.AddReverseProxy().AddTransforms<GrpcOverHttp2Transform>();
         builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new InMemoryKeyRepository());
         builder.Services.AddSingleton(workers);
         builder.Services.AddSingleton(exits);

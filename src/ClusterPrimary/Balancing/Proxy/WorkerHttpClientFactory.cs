@@ -8,9 +8,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// <summary>
 /// YARP's HTTP client to the workers (used for proxied requests and health probes alike): YARP's
 /// defaults, plus a connect callback that reaches Unix-socket workers by their destination host
-/// name, the front's meter factory, so its metrics are the proxy server's (<see cref="ProxyServer.Meters"/>),
-/// and more HTTP/2 connections to a worker when one has as many streams as the worker allows
-/// (Kestrel: 100), rather than queueing requests (<see cref="WorkerHttp2Transform"/>).
+/// name, and the front's meter factory, so its metrics are the proxy server's (<see cref="ProxyServer.Meters"/>).
 /// </summary>
 internal sealed class WorkerHttpClientFactory(IWorkerEndpoints endpoints, IMeterFactory meterFactory, ILogger<ForwarderHttpClientFactory> logger)
     : ForwarderHttpClientFactory(logger)
@@ -19,7 +17,6 @@ internal sealed class WorkerHttpClientFactory(IWorkerEndpoints endpoints, IMeter
     {
         base.ConfigureHandler(context, handler);
         handler.MeterFactory = meterFactory;
-        handler.EnableMultipleHttp2Connections = true;
         if (endpoints.NeedsConnectCallback)
         {
             handler.ConnectCallback = ConnectAsync;

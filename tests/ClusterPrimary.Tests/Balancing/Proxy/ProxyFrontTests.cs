@@ -87,12 +87,9 @@ public sealed class ProxyFrontTests
         front.ConfigureWorker(new WorkerInstance(0, 1), dead);
         front.ConfigureWorker(new WorkerInstance(1, 1), live);
         // What a SIGKILLed worker leaves: its socket file, with nobody listening (ECONNREFUSED).
-        // Requests go to a worker's HTTP/2 socket, health probes to its HTTP/1.1 one.
         using var leftover = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         leftover.Bind(new UnixDomainSocketEndPoint(dead[WorkerEnvironmentVariables.Listen]!));
-        using var leftoverHttp2 = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        leftoverHttp2.Bind(new UnixDomainSocketEndPoint(dead[WorkerEnvironmentVariables.Http2Listen]!));
-        await using var worker = await StartFakeWorkerAsync(live[WorkerEnvironmentVariables.Listen]!, live[WorkerEnvironmentVariables.Http2Listen]!, "worker 1");
+        await using var worker = await StartFakeWorkerAsync(live[WorkerEnvironmentVariables.Listen]!, "worker 1");
         front.WorkerReady(new WorkerInstance(0, 1));
         front.WorkerReady(new WorkerInstance(1, 1));
 
@@ -118,16 +115,11 @@ public sealed class ProxyFrontTests
         Assert.NotEqual(DestinationHealth.Unhealthy, cluster.Destinations["w1-1"].Health.Passive);
     }
 
-    // Listens as a worker does behind the proxy: HTTP/1.1 on one socket, HTTP/2 (prior knowledge) on another.
-    private static async Task<WebApplication> StartFakeWorkerAsync(string socketPath, string http2SocketPath, string answer)
+    private static async Task<WebApplication> StartFakeWorkerAsync(string socketPath, string answer)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.ListenUnixSocket(socketPath);
-            kestrel.ListenUnixSocket(http2SocketPath, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath));
         var app = builder.Build();
         app.MapGet("/", () => answer);
         app.MapPost("/", async (HttpRequest request) =>
