@@ -10,7 +10,8 @@
 #
 # Other options go to loadtests/bench/bench.py (--rounds, --duration, --warmup, --restarts,
 # --connections, --threads, --targets single,reuseport,..., --no-mixed, --mixed-rate, --mixed-targets ...). Needs python3 and wrk; installs
-# wrk (Debian) when it is missing, and openssl and nghttp2-client (h2load) for the HTTPS rows.
+# wrk (Debian) when it is missing, openssl and nghttp2-client (h2load) for the HTTPS rows, and
+# nginx for the nginx-front anchor rows (nginx-1, nginx-auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,6 +51,14 @@ if ((${#tls_missing[@]} > 0)); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${tls_missing[@]}"
+fi
+# The nginx-front anchor rows (issue 16): Debian's nginx, run by bench.py as our own process (never as a service).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "bench: installing nginx" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx
 fi
 command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is required" >&2; exit 1; }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark behind loadtests/bench.sh: one Kestrel process, ClusterHost (reuseport, proxy
-over Unix sockets, proxy over loopback TCP) and a Node cluster, in interleaved rounds, with wrk.
+over Unix sockets, proxy over loopback TCP), a Node cluster and nginx as a front before standalone
+Kestrels (nginx-1, nginx-auto), in interleaved rounds, with wrk.
 Then the mixed-cost rows (issue 16): requests of two CPU costs at a fixed offered rate, open loop,
 driven by the scenario runner (loadtests mixed-cost), per balancing mode.
 
@@ -158,6 +159,10 @@ class Target:
                 metrics += "/metrics"
         return launched, url, pids, metrics
 
+    def cpu_pids(self, launched, pids):
+        """Every process of the target whose CPU counts: the process started and the pids it named (workers)."""
+        return sorted(set(pids) | {launched.proc.pid})
+
 
 def make_targets(args, dotnet):
     out = os.path.join(REPO, "src", "ClusterPrimary", "bin", args.configuration, "net10.0")
@@ -184,6 +189,7 @@ def make_targets(args, dotnet):
                [dotnet, primary, "--mode", "proxy", "--proxy-transport", "tcp"] + common, REPO, ready, True),
     ]
     targets.append(metrics_off_target(dotnet, primary, common, ready))
+    targets += nginx_targets(dotnet, sample)
     node = which("node")
     if node:
         targets.append(Target("node-cluster", f"Node cluster (loadtests/peers), {WORKERS} workers",
@@ -212,6 +218,153 @@ def metrics_off_target(dotnet, primary, common, ready):
     argv = [dotnet, primary, "--mode", "reuseport"] + common[:at] + ["--metrics-urls", "none"] + common[at + 2:]
     return MetricsOffTarget("reuseport-metrics-off", f"ClusterHost reuseport, {WORKERS} workers, --metrics-urls none",
                             argv, REPO, ready, False)
+
+
+# ---------------------------------------------------------------- nginx as the front (issue 16)
+
+NGINX_CONF = """worker_processes {workers};
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream workers {{
+{servers}        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://workers;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+
+
+class LaunchedGroup:
+    """Several processes started for one target (nginx and its backends): stopped together, front first."""
+
+    def __init__(self, members, directory):
+        self.members = members
+        self.directory = directory
+        self.proc = members[0].proc
+
+    def stop(self, grace=10.0):
+        for member in self.members:
+            member.stop(grace)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def child_pids(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+class NginxFrontTarget(Target):
+    """nginx (Debian's package) as the front before WORKERS standalone SampleApp Kestrels, keepalive
+    upstream, loopback only; run as our own process (daemon off) with a generated configuration in a
+    temporary folder (pid, logs and temp paths there too). The anchor the proxy mode is measured against."""
+
+    def __init__(self, name, describe, nginx, dotnet, sample, processes):
+        Target.__init__(self, name, describe, [nginx, "-p", "TEMP", "-c", "TEMP/nginx.conf"], REPO, None, False)
+        self.nginx = nginx
+        self.dotnet = dotnet
+        self.sample = sample
+        self.processes = processes
+
+    def start(self, env):
+        import tempfile
+        directory = tempfile.mkdtemp(prefix="clusterhost-bench-nginx-")
+        members = []
+        try:
+            ports = []
+            for i in range(WORKERS):
+                backend = Launched(f"{self.name}-kestrel-{i}", [self.dotnet, self.sample, "--urls", "http://127.0.0.1:0"],
+                                   os.path.dirname(self.sample), env)
+                members.append(backend)
+                match, _, _ = backend.wait_line(r"Now listening on: http://127\.0\.0\.1:(?P<port>\d+)")
+                ports.append(int(match.group("port")))
+            port = free_port()
+            servers = "".join(f"        server 127.0.0.1:{p};\n" for p in ports)
+            with open(os.path.join(directory, "nginx.conf"), "w") as f:
+                f.write(NGINX_CONF.format(workers=self.processes, dir=directory, servers=servers, port=port))
+            front = Launched(self.name, [self.nginx, "-p", directory, "-c", os.path.join(directory, "nginx.conf")], directory, env)
+            members.insert(0, front)
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + START_TIMEOUT
+            while get_answer(url) is None:
+                if front.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{self.name}: nginx did not answer on {url}; output: {' '.join(front.lines[-5:])}"
+                                       f" {open(os.path.join(directory, 'error.log')).read()[-500:] if os.path.exists(os.path.join(directory, 'error.log')) else ''}")
+                time.sleep(0.1)
+            pids = [m.proc.pid for m in members[1:]]
+            return LaunchedGroup(members, directory), url, pids, None
+        except BaseException:
+            LaunchedGroup(members, directory).stop()
+            raise
+
+    def cpu_pids(self, launched, pids):
+        return sorted(set(pids) | {launched.proc.pid} | set(child_pids(launched.proc.pid)))
+
+
+def nginx_targets(dotnet, sample):
+    """nginx-1 (worker_processes 1) and nginx-auto (one per core); none when nginx is not installed."""
+    nginx = which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+    if not nginx:
+        log("nginx is not installed: the nginx-1 and nginx-auto targets are skipped (bench.sh installs it)")
+        return []
+    return [NginxFrontTarget(f"nginx-{n}", f"nginx as the front (worker_processes {n}, keepalive upstream) before"
+                             f" {WORKERS} standalone SampleApp Kestrels", nginx, dotnet, sample, n) for n in ("1", "auto")]
+
+
+def front_section(args, rounds, names, ratio, w):
+    """The proxy front against nginx as the front (issue 16): rps and CPU per request of every process
+    of the target (front included), with proxy rps / nginx-1 rps in the same round."""
+    if "nginx-1" not in names:
+        return
+    shown = [n for n in ("single", "reuseport", "proxy-unix", "proxy-tcp", "nginx-1", "nginx-auto") if n in names]
+    w("## The proxy front against nginx (issue 16)")
+    w("")
+    w(f"`nginx-1`/`nginx-auto`: nginx with `worker_processes 1`/`auto`, keepalive upstream (64 idle connections),"
+      f" before {WORKERS} standalone SampleApp Kestrels; ClusterHost's proxy rows run the same app in {WORKERS} workers."
+      " CPU per request: user+system CPU of every process of the target (front, workers; wrk not counted) over the"
+      " measured run / requests, median over rounds. Ratio: rps / `nginx-1` rps in the same round, median over rounds.")
+    w("")
+    w("| target | keep-alive rps | ratio to nginx-1 | CPU/req | new-connection rps | ratio to nginx-1 | CPU/req |")
+    w("|---|---|---|---|---|---|---|")
+    for name in shown:
+        cells = [f"`{name}`"]
+        for shape in ("keepalive", "close"):
+            cells += [fmt(med([r[name][shape]["rps"] for r in rounds if name in r])),
+                      fmt(ratio(name, shape, over="nginx-1")[0], 2),
+                      fmt(med([r[name][shape].get("cpu_us") for r in rounds if name in r]), 0, " µs")]
+        w("| " + " | ".join(cells) + " |")
+    w("")
+    if "proxy-unix" in names:
+        for shape, label in (("keepalive", "keep-alive"), ("close", "new connection")):
+            value, per_round = ratio("proxy-unix", shape, over="nginx-1")
+            w(f"- proxy-unix rps / nginx-1 rps, {label}: {fmt(value, 2)} (rounds: {', '.join(f'{v:.2f}' for v in per_round)})")
+        w("")
 
 
 def metrics_cost_section(rounds, names, ratio, w):
@@ -326,9 +479,13 @@ def measure_target(args, target, env):
         if args.warmup > 0:
             run_wrk(args, url, False, duration=args.warmup)
         row = {"rss": rss, "pids": pids}
+        processes = target.cpu_pids(launched, pids)
         for shape, close in (("keepalive", False), ("close", True)):
             before = worker_counts(metrics) if metrics else None
+            cpu = cpu_seconds(processes)
             row[shape] = run_wrk(args, url, close)
+            used = cpu_seconds(processes) - cpu
+            row[shape]["cpu_us"] = used * 1e6 / row[shape]["requests"] if row[shape]["requests"] else None
             if metrics:
                 row[shape]["balance"], row[shape]["per_worker"] = balance(before, worker_counts(metrics))
         return row
@@ -653,6 +810,7 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
             w(f"| `{name}` | {fmt(ratio(name, 'keepalive', over='reuseport')[0], 2)} | {fmt(ratio(name, 'close', over='reuseport')[0], 2)} |")
         w("")
     metrics_cost_section(rounds, names, ratio, w)
+    front_section(args, rounds, names, ratio, w)
     w("## Balance between workers (ClusterHost)")
     w("")
     w("Max/min share of requests, from the workers' own counts (`http_server_request_duration_seconds_count`"
@@ -725,6 +883,7 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
         ("reuseport new-connection rps / single", rr("reuseport", "single", "close") if {"reuseport", "single"} <= have else None, ">=", 0.90, 3, ""),
         ("reuseport keep-alive rps / node-cluster", rr("reuseport", "node-cluster", "keepalive") if {"reuseport", "node-cluster"} <= have else None, ">=", 1.2, 3, ""),
         ("proxy (Unix sockets) rps / single (keep-alive)", rr("proxy-unix", "single", "keepalive") if {"proxy-unix", "single"} <= have else None, ">=", 0.40, 3, ""),
+        ("proxy (Unix sockets) rps / nginx-1 front rps (keep-alive, issue 16)", rr("proxy-unix", "nginx-1", "keepalive") if {"proxy-unix", "nginx-1"} <= have else None, ">=", 1.0, 2, ""),
         ("proxy over Unix sockets / proxy over TCP (keep-alive)", rr("proxy-unix", "proxy-tcp", "keepalive") if {"proxy-unix", "proxy-tcp"} <= have else None, ">=", 1.15, 3, ""),
         (f"worker balance max/min share at {args.connections} connections (reuseport, keep-alive)",
          med(values("reuseport", "keepalive", "balance")) if "reuseport" in have else None, "<=", 1.2, 3, ""),
@@ -1216,7 +1375,7 @@ def main():
             parser.error(f"--{name.replace('_', '-')} must be {low} to {high}")
     if args.mixed_rate is not None and not 1 <= args.mixed_rate <= 50_000:
         parser.error("--mixed-rate must be 1 to 50000")
-    for name, low, high in (("rounds", 1, 20), ("duration", 1, 60), ("warmup", 0, 30), ("restarts", 1, 20),
+    for name, low, high in (("rounds", 1, 20), ("duration", 1, 60), ("warmup", 0, 30), ("restarts", 0, 20),
                             ("connections", 1, 1024), ("threads", 1, 16)):
         value = getattr(args, name)
         if not low <= value <= high:
@@ -1271,12 +1430,13 @@ def main():
                 log(f"round {i + 1}/{args.rounds}: {target.name}")
                 results[target.name] = measure_target(args, target, env)
                 k, c = results[target.name]["keepalive"], results[target.name]["close"]
-                log(f"  keep-alive {k['rps']:,.0f} rps, new-connection {c['rps']:,.0f} rps")
+                log(f"  keep-alive {k['rps']:,.0f} rps ({fmt(k.get('cpu_us'), 0)} µs CPU/req),"
+                    f" new-connection {c['rps']:,.0f} rps ({fmt(c.get('cpu_us'), 0)} µs CPU/req)")
             rounds.append(results)
         restart_target = next((t for t in make_targets(argparse.Namespace(**{**vars(args), "targets": "reuseport"}), dotnet)[0]), None)
         restart_target.cluster_env = cluster_env
         log(f"restarts: {args.restarts} x SIGKILL")
-        restarts = measure_restarts(args, env, restart_target)
+        restarts = measure_restarts(args, env, restart_target) if args.restarts > 0 else []
         tls = measure_tls(args, dotnet, env) if not args.no_tls else None
         mixed = measure_mixed(args, dotnet, env, node, cluster_env) if not args.no_mixed else None
         signalr = measure_signalr(args, dotnet, env) if not args.no_signalr else None
@@ -1285,7 +1445,6 @@ def main():
     load_after = " ".join(open("/proc/loadavg").read().split()[:3])
     text = report(args, targets, rounds, restarts, machine(args, dotnet, node), load_before, load_after,
                   started, time.monotonic() - t0, tls, mixed=mixed)
-                  started, time.monotonic() - t0, tls)
     if signalr:
         text += signalr_report(args, signalr, dotnet)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
