@@ -8,7 +8,7 @@
 #   loadtests/bench.sh --no-publish     # the SampleApp as built beside the primary (or --app PATH)
 #
 # Other options go to loadtests/bench/bench.py (--rounds, --duration, --warmup, --restarts,
-# --connections, --threads, --targets single,reuseport,...). Needs python3 and wrk; installs
+# --connections, --threads, --targets single,reuseport,..., --memory-workers 2,8,32). Needs python3 and wrk; installs
 # wrk (Debian) when it is missing, and openssl and nghttp2-client (h2load) for the HTTPS rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ while (($# > 0)); do
     --no-build) build=0 ;;
     --no-publish) publish=0 ;;
     --app) publish=0; passthrough+=("$1" "$2"); shift ;;
-    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1) ;;
+    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1 --memory-workers 2) ;;
     --configuration) configuration="$2"; shift ;;
     *) passthrough+=("$1") ;;
   esac
