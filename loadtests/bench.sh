@@ -9,9 +9,9 @@
 #   loadtests/bench.sh --mixed-only --out loadtests/results/mixed-cost.md   # only the mixed-cost rows (issue 16)
 #
 # Other options go to loadtests/bench/bench.py (--rounds, --duration, --warmup, --restarts,
-# --connections, --threads, --targets single,reuseport,..., --no-mixed, --mixed-rate, --mixed-targets ...). Needs python3 and wrk; installs
-# wrk (Debian) when it is missing, openssl and nghttp2-client (h2load) for the HTTPS rows, and
-# nginx for the nginx-front anchor rows (nginx-1, nginx-auto).
+# --connections, --threads, --targets single,reuseport,..., --no-mixed, --mixed-rate, --mixed-targets, --memory-workers 2,8,32 ...).
+# Needs python3 and wrk; installs wrk (Debian) when it is missing, openssl and nghttp2-client
+# (h2load) for the HTTPS rows, and nginx for the nginx-front anchor rows (nginx-1, nginx-auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +25,7 @@ while (($# > 0)); do
     --no-build) build=0 ;;
     --no-publish) publish=0 ;;
     --app) publish=0; passthrough+=("$1" "$2"); shift ;;
-    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1)
+    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1 --memory-workers 2)
       # The mixed-cost rows (issue 16): a fixed rate (no capacity run), three targets, 1 s each.
       passthrough+=(--mixed-rate 100 --mixed-duration 1 --mixed-warmup 0.5 --mixed-targets single,reuseport,proxy-least-requests) ;;
     --configuration) configuration="$2"; shift ;;

@@ -457,7 +457,7 @@ def balance(before, after):
     return (max(deltas.values()) / low if low > 0 else float("inf")), deltas
 
 
-def get_answer(url, timeout=1.0):
+def get_answer(url, timeout=5.0):
     """GET / on a fresh connection; returns the JSON answer, or None when it failed."""
     host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()
     try:
@@ -526,6 +526,7 @@ def measure_restarts(args, env, primary_target):
                 if answer and answer.get("pid") not in known:
                     first_200 = time.monotonic()
                     new_pid = answer["pid"]
+                    cpu_ms = cpu_seconds([new_pid]) * 1000
                     break
                 time.sleep(0.002)
             if first_200 is None:
@@ -540,11 +541,145 @@ def measure_restarts(args, env, primary_target):
             samples.append({"slot": slot, "victim": victim, "new_pid": new_pid,
                             "ms": (first_200 - killed_at) * 1000, "ready_ms": int(m.group(2)),
                             "exited_ms": (exited_at - killed_at) * 1000, "starting_ms": (starting_at - killed_at) * 1000,
-                            "ready_seen_ms": (t - killed_at) * 1000})
+                            "ready_seen_ms": (t - killed_at) * 1000, "cpu_ms": cpu_ms})
             log(f"restart {i + 1}: worker {slot} pid {victim} -> {new_pid}: first 200 after {samples[-1]['ms']:.0f} ms")
         return samples
     finally:
         launched.stop()
+
+
+# ---------------------------------------------------------------- memory at N workers (issue 16)
+
+GC_MODES = (("runtime", "the runtime's defaults (`--worker-gc runtime`)"), ("auto", "ClusterHost's choice (`--worker-gc auto`, the default)"))
+
+
+def memory_mb(pid):
+    """RSS and PSS (MB) from /proc/PID/smaps_rollup: PSS divides each shared page among the processes that map it."""
+    values = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if parts[0] in ("Rss:", "Pss:"):
+                values[parts[0][:-1]] = int(parts[1]) / 1024.0
+    return values["Rss"], values["Pss"]
+
+
+def grow_cluster(launched, workers, start_timeout):
+    """SIGTTIN one worker at a time up to `workers`, then SIGHUP: every worker is relaunched knowing the final count
+    (so --worker-gc decides for N). One at a time, so that N starting workers do not starve each other of CPU.
+    Returns the pids of the workers serving at the end."""
+    pids = {}
+    def note(after):
+        with launched.cond:
+            lines = list(launched.lines[after:])
+        for line in lines:
+            m = re.search(r"Worker (\d+) \(pid (\d+)\) ready in", line)
+            if m:
+                pids[int(m.group(1))] = int(m.group(2))
+    note(0)
+    for slot in range(len(pids), workers):
+        mark = len(launched.lines)
+        os.kill(launched.proc.pid, signal.SIGTTIN)
+        launched.wait_line(rf"Worker {slot} \(pid \d+\) ready in", timeout=start_timeout, after=mark)
+    mark = len(launched.lines)
+    os.kill(launched.proc.pid, signal.SIGHUP)
+    launched.wait_line(r"Reload finished", timeout=start_timeout * workers, after=mark)
+    note(0)
+    for pid in pids.values():
+        launched.child_pids.add(pid)
+    return [pids[slot] for slot in sorted(pids)]
+
+
+def measure_memory(args, env, reuseport_target):
+    """Whole-cluster memory (primary + workers), idle after 50 requests, at each --memory-workers count under
+    each --worker-gc mode; then throughput at N = CPUs under each mode (wrk keep-alive, interleaved rounds)."""
+    rows = []
+    for workers in args.memory_workers:
+        for mode, _ in GC_MODES:
+            target = Target(f"memory-{mode}-{workers}", "", reuseport_target.argv + ["--worker-gc", mode],
+                            reuseport_target.cwd, reuseport_target.ready_pattern, True)
+            target.cluster_env = reuseport_target.cluster_env
+            log(f"memory: {workers} workers, --worker-gc {mode}")
+            launched, url, _, _ = target.start(env)
+            try:
+                pids = grow_cluster(launched, workers, START_TIMEOUT)
+                gc_line = next((l for l in launched.lines if "Workers' GC:" in l), "")
+                for _ in range(50):
+                    get_answer(url)
+                time.sleep(3)
+                primary = memory_mb(launched.proc.pid)
+                each = [memory_mb(pid) for pid in pids]
+                rows.append({"workers": workers, "mode": mode, "primary": primary, "each": each,
+                             "gc": gc_line.split("Workers' GC: ", 1)[-1]})
+                log(f"  primary RSS {primary[0]:.1f} MB; workers RSS median {med([e[0] for e in each]):.1f} MB,"
+                    f" PSS median {med([e[1] for e in each]):.1f} MB")
+            finally:
+                launched.stop()
+    cpus = os.cpu_count()
+    throughput = {mode: [] for mode, _ in GC_MODES}
+    for i in range(args.rounds):
+        for mode, _ in GC_MODES:
+            target = Target(f"throughput-{mode}", "", reuseport_target.argv + ["--worker-gc", mode],
+                            reuseport_target.cwd, reuseport_target.ready_pattern, True)
+            target.cluster_env = reuseport_target.cluster_env
+            i_workers = target.argv.index("--workers")
+            target.argv = target.argv[:i_workers + 1] + [str(cpus)] + target.argv[i_workers + 2:]
+            launched, url, pids, _ = target.start(env)
+            try:
+                if args.warmup > 0:
+                    run_wrk(args, url, False, duration=args.warmup)
+                processes = [launched.proc.pid] + pids
+                cpu_before = cpu_seconds(processes)
+                result = run_wrk(args, url, False)
+                result["cpu_us"] = (cpu_seconds(processes) - cpu_before) / max(result["requests"], 1) * 1e6
+                throughput[mode].append(result)
+                log(f"throughput at N = {cpus}, --worker-gc {mode}, round {i + 1}: {result['rps']:,.0f} rps, {result['cpu_us']:.0f} µs CPU per request")
+            finally:
+                launched.stop()
+    return {"rows": rows, "throughput": throughput, "cpus": cpus}
+
+
+def memory_report(memory):
+    out = []
+    w = out.append
+    w("## Memory at N workers (issue 16)")
+    w("")
+    w("ClusterHost reuseport, the cluster grown to N workers one SIGTTIN at a time, then reloaded (SIGHUP) so that"
+      " every worker started knowing N; 50 requests, 3 s idle, then /proc/PID/smaps_rollup of the primary and every"
+      " worker. RSS counts every page a process maps, the framework's files included, which every worker shares;"
+      " PSS divides a shared page among the processes that map it, so the cluster's PSS is what it takes from the machine."
+      " Memory only: with more workers than CPUs, this machine runs them but cannot load them.")
+    w("")
+    w("| workers | workers' GC | what the workers got | primary RSS | worker RSS (median) | worker PSS (median) | cluster RSS | cluster PSS |")
+    w("|---|---|---|---|---|---|---|---|")
+    for r in memory["rows"]:
+        each = r["each"]
+        w(f"| {r['workers']} | `{r['mode']}` | {r['gc']} | {r['primary'][0]:.1f} MB | {med([e[0] for e in each]):.1f} MB"
+          f" | {med([e[1] for e in each]):.1f} MB | {r['primary'][0] + sum(e[0] for e in each):.0f} MB"
+          f" | {r['primary'][1] + sum(e[1] for e in each):.0f} MB |")
+    w("")
+    cpus = memory["cpus"]
+    w(f"Throughput at N = {cpus} (the CPUs), wrk keep-alive, interleaved rounds, medians; CPU per request: user+system"
+      " CPU of the primary and the workers over the run / requests.")
+    w("")
+    w("| workers' GC | keep-alive rps | p99 | CPU per request | rounds (rps) |")
+    w("|---|---|---|---|---|")
+    for mode, label in GC_MODES:
+        runs = memory["throughput"][mode]
+        w(f"| {label} | {fmt(med([r['rps'] for r in runs]))} | {fmt(med([r['p99'] for r in runs]), 2, ' ms')}"
+          f" | {fmt(med([r['cpu_us'] for r in runs]), 1, ' µs')} | {', '.join(format(r['rps'], ',.0f') for r in runs)} |")
+    auto = med([r["rps"] for r in memory["throughput"]["auto"]])
+    runtime = med([r["rps"] for r in memory["throughput"]["runtime"]])
+    w("")
+    if auto and runtime:
+        w(f"`auto` / `runtime` at N = {cpus}: {auto / runtime:.3f} (goal: at least 0.97).")
+    per_worker = [med([e[0] for e in r["each"]]) for r in memory["rows"] if r["mode"] == "auto"]
+    primary = [r["primary"][0] for r in memory["rows"] if r["mode"] == "auto"]
+    if per_worker:
+        w(f"Goals: idle RSS per worker <= 45 MB: {max(per_worker):.1f} MB at most ({'met' if max(per_worker) <= 45 else '**missed**'});"
+          f" the primary <= 50 MB: {max(primary):.1f} MB at most ({'met' if max(primary) <= 50 else '**missed**'}).")
+    w("")
+    return out
 
 
 # ---------------------------------------------------------------- report
@@ -746,7 +881,7 @@ def machine(args, dotnet, node):
     }
 
 
-def report(args, targets, rounds, restarts, info, load_before, load_after, started, elapsed, tls=None, mixed=None):
+def report(args, targets, rounds, restarts, info, load_before, load_after, started, elapsed, tls=None, mixed=None, memory=None):
     names = [t.name for t in targets]
     out = []
     w = out.append
@@ -849,16 +984,24 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
       " counted from the SIGKILL; `ready in` is the primary's own figure, from spawning the replacement to its"
       " ready message.")
     w("")
-    w("| # | slot | killed pid | new pid | `exited` logged | `starting` logged | `ready` logged | primary's `ready in` | SIGKILL to first 200 |")
-    w("|---|---|---|---|---|---|---|---|---|")
+    w("`CPU at first 200`: user+system CPU the replacement had used when it answered (/proc/PID/stat, 10 ms ticks):"
+      " the work a restart costs, which a busy machine stretches in time but does not change.")
+    w("")
+    w("| # | slot | killed pid | new pid | `exited` logged | `starting` logged | `ready` logged | primary's `ready in` | SIGKILL to first 200 | CPU at first 200 |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
     for i, s in enumerate(restarts, 1):
         w(f"| {i} | {s['slot']} | {s['victim']} | {s['new_pid']} | {s['exited_ms']:.0f} ms | {s['starting_ms']:.0f} ms"
-          f" | {s['ready_seen_ms']:.0f} ms | {s['ready_ms']} ms | {s['ms']:.0f} ms |")
+          f" | {s['ready_seen_ms']:.0f} ms | {s['ready_ms']} ms | {s['ms']:.0f} ms | {s['cpu_ms']:.0f} ms |")
     restart_median = med([s["ms"] for s in restarts])
     w(f"| median | | | | {fmt(med([s['exited_ms'] for s in restarts]), 0, ' ms')} | {fmt(med([s['starting_ms'] for s in restarts]), 0, ' ms')}"
       f" | {fmt(med([s['ready_seen_ms'] for s in restarts]), 0, ' ms')} | {fmt(med([s['ready_ms'] for s in restarts]), 0, ' ms')}"
-      f" | {fmt(restart_median, 0, ' ms')} |")
+      f" | {fmt(restart_median, 0, ' ms')} | {fmt(med([s['cpu_ms'] for s in restarts]), 0, ' ms')} |")
     w("")
+    w(f"Goal (issue 16): median SIGKILL to first 200 <= 250 ms over >= 5 kills: {fmt(restart_median, 0, ' ms')}"
+      f" ({'met' if restart_median is not None and restart_median <= 250 and len(restarts) >= 5 else '**missed**'}).")
+    w("")
+    if memory is not None:
+        out.extend(memory_report(memory))
 
     if tls is not None:
         out.extend(tls_report(args, tls))
@@ -1366,8 +1509,16 @@ def main():
     parser.add_argument("--signalr-rate", type=int, default=50, help="broadcasts per second, all clients together")
     parser.add_argument("--signalr-seconds", type=int, default=10)
     parser.add_argument("--signalr-rounds", type=int, default=1)
+    parser.add_argument("--memory-workers", default="2,8,32",
+                        help="worker counts of the memory rows (issue 16), comma-separated; empty to skip them")
     parser.add_argument("--out", default=os.path.join(REPO, "loadtests", "results", "latest.md"))
     args = parser.parse_args()
+    try:
+        args.memory_workers = [int(n) for n in args.memory_workers.split(",") if n.strip()]
+    except ValueError:
+        parser.error("--memory-workers takes worker counts, e.g. 2,8,32")
+    if any(not 1 <= n <= 64 for n in args.memory_workers):
+        parser.error("--memory-workers: each count must be 1 to 64")
     if args.no_mixed and args.mixed_only:
         parser.error("--no-mixed and --mixed-only exclude each other")
     for name, low, high in (("mixed_duration", 1, 60), ("mixed_warmup", 0, 30), ("mixed_load", 0.05, 1.0)):
@@ -1440,11 +1591,12 @@ def main():
         tls = measure_tls(args, dotnet, env) if not args.no_tls else None
         mixed = measure_mixed(args, dotnet, env, node, cluster_env) if not args.no_mixed else None
         signalr = measure_signalr(args, dotnet, env) if not args.no_signalr else None
+        memory = measure_memory(args, env, restart_target) if args.memory_workers else None
     finally:
         stop_everything()
     load_after = " ".join(open("/proc/loadavg").read().split()[:3])
     text = report(args, targets, rounds, restarts, machine(args, dotnet, node), load_before, load_after,
-                  started, time.monotonic() - t0, tls, mixed=mixed)
+                  started, time.monotonic() - t0, tls, mixed=mixed, memory=memory)
     if signalr:
         text += signalr_report(args, signalr, dotnet)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

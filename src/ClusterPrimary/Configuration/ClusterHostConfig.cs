@@ -71,4 +71,7 @@ internal sealed record ClusterHostConfig
     public bool ControlSocketIsDefault { get; init; }
     /// <summary>Which meters the workers collect (<c>--metrics-meters</c>), validated; passed to each worker.</summary>
     public string MetricsMeters { get; init; } = ClusterHost.Metrics.MeterPatterns.Default;
+
+    /// <summary>Which garbage-collector settings the workers get (<c>--worker-gc</c>).</summary>
+    public WorkerGcMode WorkerGc { get; init; } = WorkerGcMode.Auto;
 }

@@ -114,4 +114,10 @@ internal sealed class ClusterHostOptions
     /// a leading <c>-</c> excludes. Defaults to <c>*</c> (every meter in the worker).
     /// </summary>
     public string MetricsMeters { get; set; } = ClusterHost.Metrics.MeterPatterns.Default;
+
+    /// <summary>
+    /// Which garbage-collector settings the workers get. Defaults to <see cref="WorkerGcMode.Auto"/>:
+    /// ClusterHost's settings for the worker count, unless the app sets a GC setting of its own.
+    /// </summary>
+    public WorkerGcMode WorkerGc { get; set; } = WorkerGcMode.Auto;
 }

@@ -115,6 +115,7 @@ internal static class ClusterHostOptionsValidator
             ControlSocket = controlSocket,
             ControlSocketIsDefault = string.IsNullOrWhiteSpace(options.ControlSocket),
             MetricsMeters = options.MetricsMeters,
+            WorkerGc = options.WorkerGc,
         };
     }
 

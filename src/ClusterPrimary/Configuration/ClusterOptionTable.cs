@@ -97,6 +97,10 @@ internal static class ClusterOptionTable
             "which System.Diagnostics.Metrics meters the workers collect: meter names with * wildcards, a leading - excludes, comma-separated (e.g. MyApp.*,-System.Net.Quic*)",
             () => new ClusterHostOptions().MetricsMeters,
             (o, v) => { o.MetricsMeters = v; return null; }),
+        new("--worker-gc", nameof(ClusterHostOptions.WorkerGc), "MODE",
+            $"the workers' garbage collector: {EnumNames<WorkerGcMode>.ToName(WorkerGcMode.Auto)} (ClusterHost's settings for the worker count, unless the app sets its own) or {EnumNames<WorkerGcMode>.ToName(WorkerGcMode.Runtime)} (the runtime's defaults)",
+            () => EnumNames<WorkerGcMode>.ToName(new ClusterHostOptions().WorkerGc),
+            (o, v) => ParseName<WorkerGcMode>(v, x => o.WorkerGc = x)),
     ];
 
     public static ClusterOption? FindSwitch(string name) =>

@@ -22,6 +22,9 @@ internal sealed class AppRuntimeConfig
     public int? FrameworkMajor(string name) =>
         _frameworks.TryGetValue(name, out var version) && Version.TryParse(version.Split('-')[0], out var parsed) ? parsed.Major : null;
 
+    /// <summary>Every property <c>configProperties</c> sets.</summary>
+    public IEnumerable<string> PropertyNames => _properties.Keys;
+
     /// <summary>True when <c>configProperties</c> sets <paramref name="name"/>, to any value.</summary>
     public bool Sets(string name) => _properties.ContainsKey(name);
 

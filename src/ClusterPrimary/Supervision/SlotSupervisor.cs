@@ -32,6 +32,7 @@ internal sealed class SlotSupervisor(
     /// <summary>Creates the <c>--workers</c> slots, then starts them all (so the first worker is already told the full count).</summary>
     public void Start()
     {
+        Log.WorkerGcSettings(_logger, WorkerGcSettings.Describe(config, Environment.ProcessorCount));
         var created = new List<WorkerSlot>();
         for (var i = 0; i < config.Workers && slots.TryAdd(NewSlot) is { } slot; i++)
         {

@@ -54,12 +54,13 @@ internal sealed class WorkerLauncher(
         {
             environment.Remove(name);
         }
-        WorkerRuntimeSettings.Apply(environment, config.AppPath);
+        var workers = Math.Max(slots.Count, instance.WorkerId + 1);
+        WorkerRuntimeSettings.Apply(environment, config.AppPath, WorkerGcSettings.For(config.WorkerGc, workers, Environment.ProcessorCount));
         WorkerInjection.Apply(environment, WorkerInjection.HookPath);
         environment[WorkerEnvironmentVariables.Control] = controlServer.Address;
         environment[WorkerEnvironmentVariables.Token] = token;
         environment[WorkerEnvironmentVariables.WorkerId] = instance.WorkerId.ToString(CultureInfo.InvariantCulture);
-        environment[WorkerEnvironmentVariables.WorkerCount] = Math.Max(slots.Count, instance.WorkerId + 1).ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironmentVariables.WorkerCount] = workers.ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironmentVariables.ShutdownTimeoutMs] =
             ((long)config.ShutdownTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         if (config.KeyDirectory is not null)

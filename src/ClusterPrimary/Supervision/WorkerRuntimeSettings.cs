@@ -27,10 +27,17 @@ internal static class WorkerRuntimeSettings
     /// Adds to <paramref name="environment"/> (a worker's, already holding what it inherits) each
     /// default that neither it nor the app's runtimeconfig.json beside <paramref name="appPath"/> sets.
     /// </summary>
-    public static void Apply(IDictionary<string, string?> environment, string appPath)
+    public static void Apply(IDictionary<string, string?> environment, string appPath) => Apply(environment, appPath, []);
+
+    /// <summary>
+    /// As <see cref="Apply(IDictionary{string, string?}, string)"/>, and adds <paramref name="gcSettings"/>
+    /// (<see cref="WorkerGcSettings.For"/>) unless the app chose a GC setting of its own
+    /// (<see cref="WorkerGcSettings.AppChoice"/>): GC settings go together, so an app keeps all of its own and gets none of ours.
+    /// </summary>
+    public static void Apply(IDictionary<string, string?> environment, string appPath, IReadOnlyList<RuntimeSetting> gcSettings)
     {
         var unset = Defaults.Where(setting => !setting.IsSetIn(environment)).ToList();
-        if (unset.Count == 0)
+        if (unset.Count == 0 && gcSettings.Count == 0)
         {
             return;
         }
@@ -39,6 +46,13 @@ internal static class WorkerRuntimeSettings
         foreach (var setting in unset.Where(setting => appConfig?.Sets(setting.ConfigProperty) != true))
         {
             environment[setting.EnvironmentVariable] = setting.Value;
+        }
+        if (gcSettings.Count > 0 && WorkerGcSettings.AppChoice(environment, appConfig) is null)
+        {
+            foreach (var setting in gcSettings)
+            {
+                environment[setting.EnvironmentVariable] = setting.Value;
+            }
         }
     }
 

@@ -58,6 +58,13 @@ public sealed partial class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.All(goals.Where(g => hasNode || !g.Contains("node-cluster", StringComparison.Ordinal)),
             goal => Assert.Matches(@"\| (reached|\*\*missed\*\*) \|$", goal));
         Assert.Matches(@"\| median \| \| \| \|( [\d,]+ ms \|){5}", report);
+        // Issue 16: the cluster's memory under both --worker-gc modes (smoke: 2 workers), and throughput at N = CPUs.
+        Assert.Contains("## Memory at N workers (issue 16)", report, StringComparison.Ordinal);
+        foreach (var mode in new[] { "runtime", "auto" })
+        {
+            Assert.Matches($@"\| 2 \| `{mode}` \| [^|]+ \| [\d.]+ MB \| [\d.]+ MB \| [\d.]+ MB \| [\d,]+ MB \| [\d,]+ MB \|", report);
+        }
+        Assert.Matches(@"`auto` / `runtime` at N = \d+: [\d.]+", report);
 
         var pids = StartedPids().Match(stderr);
         Assert.True(pids.Success, stderr);
