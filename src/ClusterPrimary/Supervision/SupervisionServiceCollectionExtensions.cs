@@ -14,6 +14,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.AddSingleton<WorkerSlots>();
         services.AddSingleton<InheritedListeners>();
         services.AddSingleton<WorkerExits>();
+        services.AddSingleton<WorkerSigns>();
         services.AddSingleton<ControlServer>();
         services.AddSingleton<WorkerHandshakeWatch>();
         services.AddSingleton<IWorkerLauncher, WorkerLauncher>();

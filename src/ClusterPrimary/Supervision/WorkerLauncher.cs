@@ -16,7 +16,7 @@ namespace ClusterHost.Primary.Supervision;
 /// </summary>
 internal sealed class WorkerLauncher(
     ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch,
-    InheritedListeners inheritedListeners, WorkerExits exits) : IWorkerLauncher
+    InheritedListeners inheritedListeners, WorkerExits exits, WorkerSigns? signs = null) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -43,7 +43,9 @@ internal sealed class WorkerLauncher(
         var process = inheritedListeners.StartWorker(() => WorkerProcess.Start(instance, token, startInfo, OutputSink.Out, OutputSink.Error));
         controlServer.Expect(process.Control, process.Pid);
         exits.Record(instance, process.Exited);
-        return handshakeWatch.Watch(process);
+        var watched = handshakeWatch.Watch(process);
+        signs?.Record(watched);
+        return watched;
     }
 
     internal void ConfigureEnvironment(IDictionary<string, string?> environment, WorkerInstance instance, string token)
