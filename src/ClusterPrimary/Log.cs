@@ -5,7 +5,8 @@ namespace ClusterHost.Primary;
 /// <summary>
 /// Every log message of the primary, with its event id: 1-99 supervision, 100-199 control
 /// channel, 200-299 balancing, 300-399 metrics, 600-649 systemd (Log.Systemd.cs), 1300-1349 SignalR
-/// connection affinity (Log.SignalR.cs).
+/// connection affinity (Log.SignalR.cs), 1400-1449 probe-free proxy health and the app's /metrics
+/// route (Log.Probe.cs).
 /// </summary>
 internal static partial class Log
 {

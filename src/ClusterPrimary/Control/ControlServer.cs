@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using ClusterHost.Control;
 using ClusterHost.Primary.Hosting;
+using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Platform;
 using Microsoft.Extensions.Logging;
 
@@ -42,12 +43,17 @@ internal sealed class ControlServer : IAsyncDisposable
     private readonly ILogger<ControlServer> _logger;
     private readonly SocketAcceptLoop _accepts;
     private readonly ControlRejectionLog _rejections;
+    private readonly AppRegistryExposition? _appRegistries;
     private int _pending;
 
-    public ControlServer(TimeProvider time, ILogger<ControlServer> logger)
+    /// <param name="time">Timestamps of the workers' messages.</param>
+    /// <param name="logger">Rejections and failures.</param>
+    /// <param name="appRegistries">Answers a worker's <see cref="ClusterMetricsRequestMessage"/>; without it, the answer says none is available.</param>
+    public ControlServer(TimeProvider time, ILogger<ControlServer> logger, AppRegistryExposition? appRegistries = null)
     {
         _time = time;
         _logger = logger;
+        _appRegistries = appRegistries;
         _rejections = new ControlRejectionLog(time, logger);
         Address = $"@clusterhost-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -191,6 +197,11 @@ internal sealed class ControlServer : IAsyncDisposable
             var read = await channel.ReadAsync(Stopping).ConfigureAwait(false);
             switch (read.Status)
             {
+                case ControlReadStatus.Message when read.Message is ClusterMetricsRequestMessage request:
+                    // Answered off this loop: the merge asks this very worker for its metrics,
+                    // and the answer comes in on this channel.
+                    Track(AnswerClusterMetricsAsync(channel, request.Id, pid));
+                    break;
                 case ControlReadStatus.Message:
                     expected.Endpoint.OnMessage(read.Message!, _time.GetTimestamp());
                     break;
@@ -201,6 +212,44 @@ internal sealed class ControlServer : IAsyncDisposable
                     Log.ControlLineSkipped(_logger, pid, read.Status);
                     break;
             }
+        }
+    }
+
+    private void Track(Task task)
+    {
+        lock (_gate)
+        {
+            _connections.RemoveAll(connection => connection.IsCompleted);
+            _connections.Add(task);
+        }
+    }
+
+    private async Task AnswerClusterMetricsAsync(ControlChannel channel, long id, int pid)
+    {
+        ClusterMetricsMessage answer;
+        if (_appRegistries is null)
+        {
+            answer = new ClusterMetricsMessage { Id = id, Message = "this primary merges no registries" };
+        }
+        else
+        {
+            try
+            {
+                answer = new ClusterMetricsMessage { Id = id, Text = await _appRegistries.WriteAsync().WaitAsync(Stopping).ConfigureAwait(false) };
+            }
+            catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.AppRegistryMergeFailed(_logger, pid, e);
+                answer = new ClusterMetricsMessage { Id = id, Message = $"the cluster's metrics could not be merged: {e.Message}" };
+            }
+        }
+        if (channel.Send(answer) == ControlSendResult.TooLong)
+        {
+            channel.Send(new ClusterMetricsMessage { Id = id, Message = "the cluster's merged metrics exceed the control channel's line limit" });
         }
     }
 

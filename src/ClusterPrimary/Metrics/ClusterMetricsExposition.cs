@@ -36,6 +36,21 @@ internal static class ClusterMetricsExposition
 
     public static IReadOnlyList<MetricFamily> Build(IReadOnlyList<WorkerScrape> workers, IReadOnlyList<MetricFamilySnapshot> front)
     {
+        var families = ClusterHostFamilies(workers, front);
+        families.AddRange(AppFamilies(workers, families));
+        return families;
+    }
+
+    /// <summary>
+    /// Only the apps' prometheus-net families of <see cref="Build(IReadOnlyList{WorkerScrape}, IReadOnlyList{MetricFamilySnapshot})"/>,
+    /// as they appear there: what the app's own metrics route answers under the cluster.
+    /// </summary>
+    public static IReadOnlyList<MetricFamily> BuildAppRegistries(IReadOnlyList<WorkerScrape> workers, IReadOnlyList<MetricFamilySnapshot> front) =>
+        AppFamilies(workers, ClusterHostFamilies(workers, front));
+
+    /// <summary>The primary's families, the workers' meters and the front's: every family ClusterHost writes itself.</summary>
+    private static List<MetricFamily> ClusterHostFamilies(IReadOnlyList<WorkerScrape> workers, IReadOnlyList<MetricFamilySnapshot> front)
+    {
         var families = PrimaryFamilies(workers);
         var taken = new HashSet<string>(families.Select(f => f.Name), StringComparer.Ordinal);
         var workerFamilies = new SortedDictionary<string, MetricFamily>(StringComparer.Ordinal);
@@ -51,7 +66,6 @@ internal static class ClusterMetricsExposition
         var frontFamilies = new SortedDictionary<string, MetricFamily>(StringComparer.Ordinal);
         AddFamilies(frontFamilies, taken, FrontPrefix, null, front);
         families.AddRange(frontFamilies.Values);
-        families.AddRange(AppFamilies(workers, families));
         return families;
     }
 

@@ -22,6 +22,7 @@ internal static class MetricsServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<ClusterMetricsScraper>>());
         });
         services.AddSingleton<MetricsServer>();
+        services.AddSingleton<AppRegistryExposition>();
         return services;
     }
 }

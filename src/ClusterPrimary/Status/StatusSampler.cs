@@ -6,14 +6,27 @@ using Microsoft.Extensions.Logging;
 namespace ClusterHost.Primary.Status;
 
 /// <summary>
-/// Samples every worker once per <see cref="Interval"/> for the status command and page: one
-/// bounded metrics scrape (requests, p99, in-flight, responsiveness lag) plus /proc (RSS, CPU),
-/// turned into rates over the interval. Keeps each slot's last <see cref="HistoryLength"/> samples.
+/// Samples every worker for the status command and page: one bounded metrics scrape (requests,
+/// p99, in-flight, responsiveness lag) plus /proc (RSS, CPU), turned into rates over the time
+/// since the previous sample. Keeps each slot's last <see cref="HistoryLength"/> samples.
 /// </summary>
+/// <remarks>
+/// A scrape asks every worker for all its metrics, so the sampler samples once per
+/// <see cref="Interval"/> only while someone watches (the page or the status command read a
+/// sample within <see cref="WatchWindow"/>) or a worker is new (fewer than two samples: no rate
+/// yet), and once per <see cref="IdleInterval"/> otherwise, which keeps some history for the
+/// page's charts.
+/// </remarks>
 internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider time, ILogger<StatusSampler> logger)
 {
-    /// <summary>How often workers are sampled: 1 s.</summary>
+    /// <summary>How often workers are sampled while watched: 1 s.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often workers are sampled while nobody watches: 10 s.</summary>
+    public static readonly TimeSpan IdleInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a read of the samples counts as watching: 30 s.</summary>
+    public static readonly TimeSpan WatchWindow = TimeSpan.FromSeconds(30);
 
     /// <summary>Samples kept per slot: 300, five minutes at <see cref="Interval"/>.</summary>
     public const int HistoryLength = 300;
@@ -24,6 +37,9 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Track> _tracks = [];
+    private long _lastWatched;
+    private long _lastSampled;
+    private bool _hasNewWorker = true;
 
     /// <summary>Samples until <paramref name="stoppingToken"/> is cancelled; a failed round is logged and the next one runs.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -33,6 +49,10 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
         {
             do
             {
+                if (!IsDue())
+                {
+                    continue;
+                }
                 try
                 {
                     await SampleAsync(stoppingToken).ConfigureAwait(false);
@@ -49,6 +69,18 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
         }
     }
 
+    /// <summary>True when a round is due now: watched, a worker new, or <see cref="IdleInterval"/> since the last round.</summary>
+    internal bool IsDue()
+    {
+        lock (_gate)
+        {
+            return _hasNewWorker
+                || _lastSampled == 0
+                || time.GetElapsedTime(_lastSampled) >= IdleInterval - TimeSpan.FromMilliseconds(1)
+                || (_lastWatched != 0 && time.GetElapsedTime(_lastWatched) < WatchWindow);
+        }
+    }
+
     /// <summary>One round: every worker scraped (bounded by <see cref="ClusterMetricsScraper.WorkerTimeout"/>) and measured.</summary>
     internal async Task SampleAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +89,8 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
         var unixMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_gate)
         {
+            _lastSampled = now;
+            _hasNewWorker = false;
             foreach (var id in _tracks.Keys.Where(id => !scrapes.Any(s => s.WorkerId == id)).ToList())
             {
                 _tracks.Remove(id); // the slot was removed
@@ -70,6 +104,7 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
                 if (scrape.Pid is { } pid)
                 {
                     track.Add(Measure(track, pid, scrape.Snapshot, now, unixMs));
+                    _hasNewWorker |= track.SamplesOfPid < 2;
                 }
             }
         }
@@ -173,6 +208,7 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
     {
         lock (_gate)
         {
+            _lastWatched = time.GetTimestamp();
             return _tracks.TryGetValue(workerId, out var track) && track.Latest is { } latest && latest.Pid == pid ? latest : null;
         }
     }
@@ -182,6 +218,7 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
     {
         lock (_gate)
         {
+            _lastWatched = time.GetTimestamp();
             return [.. _tracks.OrderBy(t => t.Key).Select(t => new WorkerHistory(t.Key, [.. t.Value.Samples
                 .Where(s => s.UnixMilliseconds > sinceUnixMilliseconds)
                 .Select(s => new double?[] { s.UnixMilliseconds, s.RequestsPerSecond, s.P99Seconds, s.RssBytes, s.CpuPercent })]))];
@@ -197,11 +234,13 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
         public long Count;
         public long[]? Buckets;
         public WorkerSample? Latest;
+        public int SamplesOfPid;
         public readonly Queue<WorkerSample> Samples = new();
 
         public void Reset(int pid)
         {
             Pid = pid;
+            SamplesOfPid = 0;
             Timestamp = 0;
             Cpu = null;
             Count = 0;
@@ -211,6 +250,7 @@ internal sealed class StatusSampler(ClusterMetricsScraper scraper, TimeProvider 
         public void Add(WorkerSample sample)
         {
             Latest = sample;
+            SamplesOfPid++;
             if (Samples.Count == HistoryLength)
             {
                 Samples.Dequeue();

@@ -15,6 +15,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.AddSingleton<WorkerSlots>();
         services.AddSingleton<InheritedListeners>();
         services.AddSingleton<WorkerExits>();
+        services.AddSingleton<WorkerSigns>();
         services.AddSingleton<ControlServer>();
         services.AddSingleton<SignalRRelay>();
         services.AddSingleton<WorkerHandshakeWatch>();

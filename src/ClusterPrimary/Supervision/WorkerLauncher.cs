@@ -17,7 +17,8 @@ namespace ClusterHost.Primary.Supervision;
 /// </summary>
 internal sealed class WorkerLauncher(
     ClusterHostConfig config, IClusterFront front, ControlServer controlServer, WorkerSlots slots, WorkerHandshakeWatch handshakeWatch,
-    InheritedListeners inheritedListeners, WorkerExits exits, ConnectionAffinityDirectory? affinity = null, SignalRRelay? relay = null) : IWorkerLauncher
+    InheritedListeners inheritedListeners, WorkerExits exits, ConnectionAffinityDirectory? affinity = null, SignalRRelay? relay = null,
+    WorkerSigns? signs = null) : IWorkerLauncher
 {
     /// <summary>
     /// Variables that belong to the primary's own supervisor (systemd) and must not reach
@@ -45,7 +46,9 @@ internal sealed class WorkerLauncher(
         controlServer.Expect(process.Control, process.Pid);
         relay?.Expect(instance.WorkerId, token, process.Pid, process.Control.Closed);
         exits.Record(instance, process.Exited);
-        return handshakeWatch.Watch(process);
+        var watched = handshakeWatch.Watch(process);
+        signs?.Record(watched);
+        return watched;
     }
 
     internal void ConfigureEnvironment(IDictionary<string, string?> environment, WorkerInstance instance, string token)

@@ -1,4 +1,5 @@
 using ClusterHost.Control;
+using ClusterHost.Worker.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,7 +15,8 @@ namespace ClusterHost.Worker.Internal;
 /// Runs ahead of the app's own pipeline (the app builds that itself, so a startup filter is the
 /// one place ClusterWorker can reach): answers <see cref="WorkerHealthEndpoint.Path"/> and, behind
 /// the primary's proxy, applies the proxy's <c>X-Forwarded-For/-Proto/-Host</c> so the app sees
-/// the client's address, scheme and host.
+/// the client's address, scheme and host; marks the requests the app's prometheus-net route may
+/// answer (<see cref="AppMetricsRoute"/>).
 /// </summary>
 /// <remarks>
 /// Registered first, so it wraps every other startup filter: the health probe is not subject to the
@@ -25,7 +27,8 @@ internal sealed class ClusterWorkerStartupFilter(
     IHostApplicationLifetime lifetime,
     AppAddressOverrides overrides,
     ConnectionTracker connections,
-    ILogger<ClusterWorkerStartupFilter> logger) : IStartupFilter
+    ILogger<ClusterWorkerStartupFilter> logger,
+    AppMetricsRoute? appMetrics = null) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -35,6 +38,10 @@ internal sealed class ClusterWorkerStartupFilter(
         if (WorkerListenModes.IsBehindProxy(environment.ListenMode))
         {
             app.UseForwardedHeaders(ProxyForwardedHeaders());
+        }
+        if (appMetrics is not null)
+        {
+            app.Use(appMetrics.InvokeAsync);
         }
         next(app);
     };

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClusterHost.Worker.Internal;
 
-/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199, SignalR affinity 1300-1349, SignalR relay 1370-1399, draining 1500-1549.</summary>
+/// <summary>The worker library's log messages; event ids 1000-1099, metrics 1100-1199, SignalR affinity 1300-1349, SignalR relay 1370-1399, the app's metrics route 1420-1449, draining 1500-1549.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Debug, "Worker {WorkerId} told the primary it is ready", EventName = "WorkerReady")]
@@ -80,4 +80,10 @@ internal static partial class Log
 
     [LoggerMessage(1378, LogLevel.Information, "Worker {WorkerId}: the app registered its own SignalR hub lifetime manager ({Manager}); it is kept, and the cluster's relay is not used", EventName = "OwnHubLifetimeManager")]
     public static partial void OwnHubLifetimeManager(ILogger logger, int workerId, string manager);
+
+    [LoggerMessage(1420, LogLevel.Information, "Worker {WorkerId}: the app's prometheus-net metrics route answers with every worker's registry, merged with the worker label", EventName = "AppMetricsRouteMerged")]
+    public static partial void AppMetricsRouteMerged(ILogger logger, int workerId);
+
+    [LoggerMessage(1421, LogLevel.Warning, "Worker {WorkerId}: the app's metrics route answered 503: {Reason}", EventName = "ClusterMetricsUnavailable")]
+    public static partial void ClusterMetricsUnavailable(ILogger logger, int workerId, string reason);
 }

@@ -20,6 +20,7 @@ internal sealed partial class PrimaryConnectionService(
     PrimaryConnection connection,
     WorkerEnvironment environment,
     WorkerMetricsCollector metrics,
+    ClusterMetricsClient clusterMetrics,
     IHostApplicationLifetime lifetime,
     RequestCounter requests,
     TimeProvider timeProvider,
@@ -60,8 +61,12 @@ internal sealed partial class PrimaryConnectionService(
                 case MetricsRequestMessage request:
                     AnswerMetrics(request.Id);
                     break;
+                case ClusterMetricsMessage answer:
+                    clusterMetrics.OnAnswer(answer);
+                    break;
             }
         }
+        clusterMetrics.Close();
 
         Log.PrimaryGone(logger, environment.WorkerId, OrphanExitTimeout);
         lifetime.StopApplication();

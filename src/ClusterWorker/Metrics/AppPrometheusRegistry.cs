@@ -73,6 +73,7 @@ internal sealed class AppPrometheusRegistry
         return method.CreateDelegate<Func<Stream, CancellationToken, Task>>(registry!);
     }
 
-    private static Assembly? FindLoadedAssembly() =>
+    /// <summary>The app's prometheus-net assembly, if loaded.</summary>
+    internal static Assembly? FindLoadedAssembly() =>
         AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == AssemblyName);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClusterHost.Worker.Metrics;
 
-/// <summary>Registers the worker's metrics: the collector the primary scrapes and the responsiveness probe.</summary>
+/// <summary>Registers the worker's metrics: the collector the primary scrapes, the responsiveness probe, and the app's merged metrics route.</summary>
 internal static class WorkerMetricsServiceCollectionExtensions
 {
     public static IServiceCollection AddClusterWorkerMetrics(this IServiceCollection services)
@@ -13,6 +13,9 @@ internal static class WorkerMetricsServiceCollectionExtensions
         services.TryAddSingleton<WorkerMetricsCollector>();
         services.AddSingleton<ResponsivenessProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<ResponsivenessProbe>());
+        services.AddSingleton<ClusterMetricsClient>();
+        services.AddSingleton<AppMetricsRoute>();
+        services.AddHostedService(sp => sp.GetRequiredService<AppMetricsRoute>());
         return services;
     }
 }

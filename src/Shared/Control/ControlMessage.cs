@@ -20,4 +20,6 @@ namespace ClusterHost.Control;
 [JsonDerivedType(typeof(DrainMessage), ControlMessageTypes.Drain)]
 [JsonDerivedType(typeof(MetricsRequestMessage), ControlMessageTypes.MetricsRequest)]
 [JsonDerivedType(typeof(MetricsMessage), ControlMessageTypes.Metrics)]
+[JsonDerivedType(typeof(ClusterMetricsRequestMessage), ControlMessageTypes.ClusterMetricsRequest)]
+[JsonDerivedType(typeof(ClusterMetricsMessage), ControlMessageTypes.ClusterMetrics)]
 internal abstract record ControlMessage;

@@ -26,4 +26,13 @@ internal static class ControlMessageTypes
 
     /// <summary>Worker to primary, answering <see cref="MetricsRequest"/> with the same <c>id</c>.</summary>
     public const string Metrics = "metrics";
+
+    /// <summary>
+    /// Worker to primary, with an <c>id</c>: send me every worker's prometheus-net families, merged
+    /// as on the primary's <c>/metrics</c> (the app's own metrics route answers with them).
+    /// </summary>
+    public const string ClusterMetricsRequest = "cluster-metrics-request";
+
+    /// <summary>Primary to worker, answering <see cref="ClusterMetricsRequest"/> with the same <c>id</c>.</summary>
+    public const string ClusterMetrics = "cluster-metrics";
 }

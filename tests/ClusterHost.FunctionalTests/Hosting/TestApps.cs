@@ -25,6 +25,25 @@ internal static class TestApps
     /// <summary>The apphost executable the SDK writes beside the .dll.</summary>
     public static string AppHost(string name) => Path.ChangeExtension(Dll(name), null);
 
+    public const string Net8Api = "Net8Api";
+
+    // One self-contained publish per test run, shared: two publishes of one project at once would
+    // share its obj/ folder.
+    private static readonly Lazy<Task<string>> Net8ApiPublish = new(PublishNet8ApiAsync);
+
+    /// <summary>
+    /// tests/Apps/Net8Api published self-contained for linux-x64, once per test run (only the .NET 10
+    /// runtime is installed here; the .NET 8 runtime pack is served); returns the apphost.
+    /// </summary>
+    public static Task<string> Net8ApiSelfContainedAsync() => Net8ApiPublish.Value;
+
+    private static async Task<string> PublishNet8ApiAsync()
+    {
+        var output = new TempDirectory();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => output.Dispose();
+        return await PublishAsync(Net8Api, output.Path, "-r", "linux-x64", "--self-contained");
+    }
+
     /// <summary>Runs <c>dotnet publish</c> on an app into <paramref name="output"/>; returns the apphost.</summary>
     public static async Task<string> PublishAsync(string name, string output, params string[] options)
     {

@@ -37,8 +37,7 @@ public sealed partial class UnmodifiedAppTests(ITestOutputHelper output)
     [Fact]
     public async Task Net8AppPublishedSelfContained_IsServedOnItsOwnRuntime()
     {
-        using var publish = new TempDirectory();
-        var app = await TestApps.PublishAsync("Net8Api", publish.Path, "-r", "linux-x64", "--self-contained");
+        var app = await TestApps.Net8ApiSelfContainedAsync();
         await using var primary = ClusterProcess.StartPrimary(output, "--app", app, "--workers", "2", "--urls", "http://127.0.0.1:0");
         var (url, pids) = await primary.WaitForReadyAsync();
 

@@ -1,5 +1,4 @@
 using System.Net;
-using ClusterHost.Control;
 using ClusterHost.Primary.Configuration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -18,15 +17,6 @@ internal static class ProxyConfigFactory
 {
     public const string RouteId = "workers";
     public const string ClusterId = "workers";
-
-    /// <summary>Active health: every worker is probed this often. 2 s.</summary>
-    public static readonly TimeSpan ActiveHealthInterval = TimeSpan.FromSeconds(2);
-
-    /// <summary>Active health: a probe not answered within this fails. 2 s.</summary>
-    public static readonly TimeSpan ActiveHealthTimeout = TimeSpan.FromSeconds(2);
-
-    /// <summary>Active health: consecutive failed probes that make a worker unhealthy (YARP's default). 2.</summary>
-    public const int ActiveHealthThreshold = 2;
 
     /// <summary>Passive health: how long a worker that refused a connection stays out. 5 s.</summary>
     public static readonly TimeSpan PassiveReactivationPeriod = TimeSpan.FromSeconds(5);
@@ -56,22 +46,16 @@ internal static class ProxyConfigFactory
                 StringComparer.OrdinalIgnoreCase),
             HealthCheck = new HealthCheckConfig
             {
-                Active = new ActiveHealthCheckConfig
-                {
-                    Enabled = true,
-                    Interval = ActiveHealthInterval,
-                    Timeout = ActiveHealthTimeout,
-                    Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
-                    Path = WorkerHealthEndpoint.Path,
-                },
+                // No active probe: it would be a request in the app's logs and metrics. A worker's
+                // active health comes from its heartbeats (WorkerSilenceMonitor).
                 Passive = new PassiveHealthCheckConfig
                 {
                     Enabled = true,
                     Policy = WorkerFailureHealthPolicy.PolicyName,
                     ReactivationPeriod = PassiveReactivationPeriod,
                 },
-                // Unhealthy workers get no traffic, unless every worker is unhealthy.
-                AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
+                // Silent or refusing workers get no traffic, unless every worker is.
+                AvailableDestinationsPolicy = WorkerAvailabilityPolicy.PolicyName,
             },
             // HTTP/1.1 with keep-alive to the workers (plain HTTP: no TLS to negotiate HTTP/2); gRPC
             // calls go over HTTP/2 to each worker's HTTP/2 listener (GrpcOverHttp2Transform).
@@ -79,11 +63,6 @@ internal static class ProxyConfigFactory
             {
                 Version = HttpVersion.Version11,
                 VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-            },
-            Metadata = new Dictionary<string, string>
-            {
-                [Yarp.ReverseProxy.Health.ConsecutiveFailuresHealthPolicyOptions.ThresholdMetadataName] =
-                    ActiveHealthThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         },
     ];

@@ -20,7 +20,7 @@ namespace ClusterHost.Primary.Balancing.Proxy;
 /// </remarks>
 [SupportedOSPlatform("linux")]
 internal sealed class ProxyFront(
-    ClusterHostConfig config, ServerCertificate certificate, TimeProvider time, ILoggerFactory loggerFactory, WorkerExits? exits = null)
+    ClusterHostConfig config, ServerCertificate certificate, TimeProvider time, ILoggerFactory loggerFactory, WorkerExits? exits = null, WorkerSigns? signs = null)
     : IClusterFront, IFrontMetricsSource, IAsyncDisposable
 {
     private readonly WorkerRotation _rotation = new(config.Balance);
@@ -72,7 +72,7 @@ internal sealed class ProxyFront(
             endpoints = config.Activation.IsActive
                 ? ActivatedEndpoints.Adopt(config.Activation, config.Urls)
                 : PublicEndpointBinder.Bind(config.Urls, PublicEndpointBinder.BindListener);
-            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, certificate, loggerFactory, time, exits ?? new WorkerExits(time), cancellationToken).ConfigureAwait(false);
+            _server = await ProxyServer.StartAsync(config, endpoints, _rotation.Config, _workers, certificate, loggerFactory, time, exits ?? new WorkerExits(time), signs ?? new WorkerSigns(), cancellationToken).ConfigureAwait(false);
             _urls = endpoints.Urls;
         }
         catch

@@ -53,13 +53,13 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <exception cref="ClusterStartupException">The server cannot start.</exception>
     public static async Task<ProxyServer> StartAsync(
         ClusterHostConfig config, PublicEndpoints endpoints, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers,
-        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, WorkerExits exits, CancellationToken cancellationToken)
+        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, WorkerExits exits, WorkerSigns signs, CancellationToken cancellationToken)
     {
         WebApplication? app = null;
         MeterCollector? metrics = null;
         try
         {
-            app = Build(config, endpoints, proxyConfig, workers, certificate, loggerFactory, time, exits);
+            app = Build(config, endpoints, proxyConfig, workers, certificate, loggerFactory, time, exits, signs);
             // Measured only when the primary serves /metrics: a listener costs on every request.
             metrics = config.MetricsUrls.Count > 0 ? CreateCollector(app.Services, loggerFactory) : null;
             // Kestrel only calls listen() on the sockets already bound.
@@ -91,7 +91,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     private static WebApplication Build(
         ClusterHostConfig config, PublicEndpoints endpoints, InMemoryConfigProvider proxyConfig, IWorkerEndpoints workers,
-        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, WorkerExits exits)
+        ServerCertificate certificate, ILoggerFactory loggerFactory, TimeProvider time, WorkerExits exits, WorkerSigns signs)
     {
         var builder = EmbeddedWebApplication.CreateBuilder(
             endpoints, loggerFactory, time, listen => FrontTls.Configure(listen, endpoints.IsHttps(listen.EndPoint), config.Protocols, certificate));
@@ -116,6 +116,9 @@ internal sealed class ProxyServer : IAsyncDisposable
         builder.Services.AddSingleton<ProxyMetrics>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, WorkerHttpClientFactory>();
         builder.Services.AddSingleton<IPassiveHealthCheckPolicy, WorkerFailureHealthPolicy>();
+        builder.Services.AddSingleton(signs);
+        builder.Services.AddSingleton<IAvailableDestinationsPolicy, WorkerAvailabilityPolicy>();
+        builder.Services.AddHostedService<WorkerSilenceMonitor>();
 
         var app = builder.Build();
         app.MapReverseProxy(pipeline =>

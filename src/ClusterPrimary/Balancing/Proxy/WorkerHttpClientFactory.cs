@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace ClusterHost.Primary.Balancing.Proxy;
 
 /// <summary>
-/// YARP's HTTP client to the workers (used for proxied requests and health probes alike): YARP's
+/// YARP's HTTP client to the workers (proxied requests; nothing probes the workers): YARP's
 /// defaults, plus a connect callback that reaches Unix-socket workers by their destination host
 /// name, and the front's meter factory, so its metrics are the proxy server's (<see cref="ProxyServer.Meters"/>).
 /// </summary>

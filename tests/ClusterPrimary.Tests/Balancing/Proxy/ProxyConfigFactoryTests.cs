@@ -1,4 +1,3 @@
-using ClusterHost.Control;
 using ClusterHost.Primary.Balancing.Proxy;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Supervision;
@@ -33,7 +32,7 @@ public sealed class ProxyConfigFactoryTests
     }
 
     [Fact]
-    public void Cluster_HasOneDestinationPerWorker_WithActiveAndPassiveHealthChecks_AndNoAffinity()
+    public void Cluster_HasOneDestinationPerWorker_WithNoProbe_PassiveHealth_AndNoAffinity()
     {
         var cluster = Assert.Single(ProxyConfigFactory.Clusters(ProxyBalancePolicy.RoundRobin,
             [new WorkerDestination(new WorkerInstance(0, 1), "w0-1", "http://w0-1/"), new WorkerDestination(new WorkerInstance(1, 3), "w1-3", "http://127.0.0.1:4000/")]));
@@ -41,12 +40,10 @@ public sealed class ProxyConfigFactoryTests
         Assert.Equal(ProxyConfigFactory.ClusterId, cluster.ClusterId);
         Assert.Equal(["w0-1", "w1-3"], cluster.Destinations!.Keys.Order());
         Assert.Equal("http://127.0.0.1:4000/", cluster.Destinations["w1-3"].Address);
-        var active = cluster.HealthCheck!.Active!;
-        Assert.True(active.Enabled);
-        Assert.Equal(WorkerHealthEndpoint.Path, active.Path);
-        Assert.Equal(TimeSpan.FromSeconds(2), active.Interval);
-        Assert.Equal(TimeSpan.FromSeconds(2), active.Timeout);
-        Assert.Equal("ConsecutiveFailures", active.Policy);
+        // No HTTP probe reaches the workers: their active health comes from their heartbeats.
+        Assert.False(cluster.HealthCheck!.Active?.Enabled ?? false);
+        Assert.All(cluster.Destinations.Values, d => Assert.Null(d.Health));
+        Assert.Equal(WorkerAvailabilityPolicy.PolicyName, cluster.HealthCheck.AvailableDestinationsPolicy);
         var passive = cluster.HealthCheck.Passive!;
         Assert.True(passive.Enabled);
         Assert.Equal(WorkerFailureHealthPolicy.PolicyName, passive.Policy);
