@@ -4,7 +4,7 @@ namespace ClusterHost.Primary;
 
 /// <summary>
 /// Every log message of the primary, with its event id: 1-99 supervision, 100-199 control
-/// channel, 200-299 balancing, 300-399 metrics, 600-649 systemd (Log.Systemd.cs).
+/// channel, 200-299 balancing, 300-399 metrics, 600-649 systemd (Log.Systemd.cs), 900-949 handoff (Log.Handoff.cs).
 /// </summary>
 internal static partial class Log
 {

@@ -131,7 +131,8 @@ internal sealed class MetricsServer(
         {
             var workers = await scraper.ScrapeAsync(WorkerTimeout(request.Headers[ScrapeTimeoutHeader]), context.RequestAborted).ConfigureAwait(false);
             var frontSeries = (front as IFrontMetricsSource)?.CollectFrontMetrics() ?? [];
-            text = PrometheusTextWriter.Write(ClusterMetricsExposition.Build(workers, frontSeries));
+            var frontFamilies = (front as IFrontMetricFamilies)?.CollectFamilies() ?? [];
+            text = PrometheusTextWriter.Write([.. ClusterMetricsExposition.Build(workers, frontSeries), .. frontFamilies]);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
