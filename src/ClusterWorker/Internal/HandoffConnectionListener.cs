@@ -16,8 +16,13 @@ namespace ClusterHost.Worker.Internal;
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class HandoffConnectionListener(
-    HandoffEndPoint endPoint, HandoffReceiver receiver, SocketConnectionContextFactory factory, bool noDelay) : IConnectionListener
+    HandoffEndPoint endPoint, HandoffReceiver receiver, SocketConnectionContextFactory factory, bool noDelay, ConnectionTracker connections)
+    : IConnectionListener
 {
+    // Taking a connection and closing are one step each: once Close returns, every connection
+    // taken is in the tracker (the drain waits for it), and every other one was given back.
+    private readonly Lock _gate = new();
+
     private readonly Channel<(uint Id, Socket Socket)> _queue =
         Channel.CreateUnbounded<(uint, Socket)>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
 
@@ -32,21 +37,26 @@ internal sealed class HandoffConnectionListener(
     {
         while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!_queue.Reader.TryRead(out var handed))
+            lock (_gate)
             {
-                continue;
+                if (!_queue.Reader.TryRead(out var handed))
+                {
+                    continue;
+                }
+                // Before Create, which starts reading: an unacknowledged connection was never read.
+                receiver.Reply(HandoffReply.Accepted, handed.Id);
+                try
+                {
+                    handed.Socket.NoDelay = noDelay;
+                }
+                catch (SocketException)
+                {
+                    // Already reset by the client; Kestrel sees it closed.
+                }
+                var connection = factory.Create(handed.Socket);
+                connections.Accepted(connection);
+                return connection;
             }
-            // Before Create, which starts reading: an unacknowledged connection was never read.
-            receiver.Reply(HandoffReply.Accepted, handed.Id);
-            try
-            {
-                handed.Socket.NoDelay = noDelay;
-            }
-            catch (SocketException)
-            {
-                // Already reset by the client; Kestrel sees it closed.
-            }
-            return factory.Create(handed.Socket);
         }
         return null; // closed: Kestrel's accept loop ends, as on unbind
     }
@@ -54,14 +64,17 @@ internal sealed class HandoffConnectionListener(
     /// <summary>Takes no more connections and gives back the ones queued; Kestrel's pending accept returns null.</summary>
     public void Close()
     {
-        if (!_queue.Writer.TryComplete())
+        lock (_gate)
         {
-            return;
-        }
-        while (_queue.Reader.TryRead(out var handed))
-        {
-            handed.Socket.Dispose();
-            receiver.Reply(HandoffReply.Returned, handed.Id);
+            if (!_queue.Writer.TryComplete())
+            {
+                return;
+            }
+            while (_queue.Reader.TryRead(out var handed))
+            {
+                handed.Socket.Dispose();
+                receiver.Reply(HandoffReply.Returned, handed.Id);
+            }
         }
     }
 

@@ -14,7 +14,7 @@ namespace ClusterHost.Worker.Internal;
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class HandoffListenerFactory(
-    HandoffReceiver receiver, IOptions<SocketTransportOptions> options, ILoggerFactory loggerFactory)
+    HandoffReceiver receiver, ConnectionTracker connections, IOptions<SocketTransportOptions> options, ILoggerFactory loggerFactory)
     : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     // Kestrel's socket transport logs under this category.
@@ -38,7 +38,7 @@ internal sealed class HandoffListenerFactory(
             UnsafePreferInlineScheduling = transport.UnsafePreferInlineScheduling,
         };
         var listener = new HandoffConnectionListener(
-            handoff, receiver, new SocketConnectionContextFactory(factoryOptions, loggerFactory.CreateLogger(SocketsLogCategory)), transport.NoDelay);
+            handoff, receiver, new SocketConnectionContextFactory(factoryOptions, loggerFactory.CreateLogger(SocketsLogCategory)), transport.NoDelay, connections);
         receiver.Register(listener);
         return ValueTask.FromResult<IConnectionListener>(listener);
     }

@@ -139,7 +139,7 @@ internal static class WorkerListener
         builder.UseSockets();
         // After UseSockets, whose TryAdd would otherwise see this factory and add no socket transport.
         builder.ConfigureServices(services => services.AddSingleton<IConnectionListenerFactory>(
-            sp => new HandoffListenerFactory(receiver, sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>())));
+            sp => new HandoffListenerFactory(receiver, connections, sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>())));
     }
 
     /// <summary>The drain's "close the listeners" for handed-off endpoints.</summary>
