@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace ClusterHost.Primary.Balancing.Handoff;
 
@@ -9,6 +10,11 @@ namespace ClusterHost.Primary.Balancing.Handoff;
 /// </summary>
 internal sealed class HandedConnection(Socket socket, int endpointIndex)
 {
+    // A send holds a reference on the socket's handle until sendmsg returns; the worker can
+    // acknowledge before that, and a Dispose that finds the handle still referenced "unblocks" it
+    // with connect(AF_UNSPEC), which resets the connection under the worker. So the close waits.
+    private readonly Lock _gate = new();
+
     public Socket Socket { get; } = socket;
 
     /// <summary>Index of the public endpoint it arrived on, as the workers list them.</summary>
@@ -17,6 +23,24 @@ internal sealed class HandedConnection(Socket socket, int endpointIndex)
     /// <summary>The slot it was last handed to and that did not take it; null while it was never handed.</summary>
     public int? ReturnedBy { get; set; }
 
-    /// <summary>Closes the primary's descriptor; the connection lives on in the worker that took it (Socket.Dispose with no operation pending is a plain close(2)).</summary>
-    public void Release() => Socket.Dispose();
+    /// <summary>Sends the descriptor with <paramref name="send"/>; <see cref="Release"/> waits for it to return.</summary>
+    public T Send<T>(Func<SafeHandle, T> send)
+    {
+        lock (_gate)
+        {
+            return send(Socket.SafeHandle);
+        }
+    }
+
+    /// <summary>
+    /// Closes the primary's descriptor; the connection lives on in the worker that took it
+    /// (Socket.Dispose of a socket with no operation pending is a plain close(2)).
+    /// </summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            Socket.Dispose();
+        }
+    }
 }

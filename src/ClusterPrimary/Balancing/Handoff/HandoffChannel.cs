@@ -24,8 +24,6 @@ internal sealed class HandoffChannel(WorkerInstance instance, Socket socket, IHa
     /// <summary>Sends <paramref name="connection"/> as <paramref name="id"/>; kept until acknowledged when sent.</summary>
     public ScmSendResult Send(HandedConnection connection, uint id)
     {
-        Span<byte> message = stackalloc byte[HandoffProtocol.MessageLength];
-        HandoffProtocol.WriteHandoff(message, id, connection.EndpointIndex);
         // Recorded first: the acknowledgement may be read before Send returns.
         _unacknowledged[id] = connection;
         ScmSendResult result;
@@ -33,7 +31,7 @@ internal sealed class HandoffChannel(WorkerInstance instance, Socket socket, IHa
         {
             result = Volatile.Read(ref _closed) != 0
                 ? ScmSendResult.Closed
-                : ScmRights.Send(socket.SafeHandle, message, connection.Socket.SafeHandle);
+                : SendLocked(connection, id);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -46,6 +44,13 @@ internal sealed class HandoffChannel(WorkerInstance instance, Socket socket, IHa
         }
         return result;
     }
+
+    private ScmSendResult SendLocked(HandedConnection connection, uint id) => connection.Send(descriptor =>
+    {
+        Span<byte> message = stackalloc byte[HandoffProtocol.MessageLength];
+        HandoffProtocol.WriteHandoff(message, id, connection.EndpointIndex);
+        return ScmRights.Send(socket.SafeHandle, message, descriptor);
+    });
 
     /// <summary>Reads the worker's replies until its socket closes.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
