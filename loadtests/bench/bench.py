@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The benchmark behind loadtests/bench.sh: one Kestrel process, ClusterHost (reuseport, proxy
-over Unix sockets, proxy over loopback TCP), a Node cluster and nginx as a front before standalone
-Kestrels (nginx-1, nginx-auto), in interleaved rounds, with wrk.
+"""The benchmark behind loadtests/bench.sh: one Kestrel process, ClusterHost (reuseport, shared,
+handoff, proxy over Unix sockets, proxy over loopback TCP), a Node cluster and nginx as a front before
+standalone Kestrels (nginx-1, nginx-auto), in interleaved rounds, with wrk.
 Then the mixed-cost rows (issue 16): requests of two CPU costs at a fixed offered rate, open loop,
 driven by the scenario runner (loadtests mixed-cost), per balancing mode.
 
@@ -183,6 +183,7 @@ def make_targets(args, dotnet):
         Target("reuseport", f"ClusterHost reuseport, {WORKERS} workers",
                [dotnet, primary, "--mode", "reuseport"] + common, REPO, ready, True),
         shared_target(dotnet, primary, common, ready),
+        handoff_target(dotnet, primary, common, ready),
         Target("proxy-unix", f"ClusterHost proxy over Unix sockets, {WORKERS} workers",
                [dotnet, primary, "--mode", "proxy", "--proxy-transport", "unix"] + common, REPO, ready, True),
         Target("proxy-tcp", f"ClusterHost proxy over loopback TCP, {WORKERS} workers",
@@ -204,6 +205,69 @@ def shared_target(dotnet, primary, common, ready):
     One kernel queue, whoever wakes first: its max/min share sits beside reuseport's in the balance table."""
     return Target("shared", f"ClusterHost shared (one listening socket, inherited), {WORKERS} workers",
                   [dotnet, primary, "--mode", "shared"] + common, REPO, ready, True)
+def handoff_target(dotnet, primary, common, ready):
+    """ClusterHost handoff (issue 16): the primary accepts and hands each connection (SCM_RIGHTS) to the
+    next ready worker in turn, Node cluster's default on Linux. Also measured at FEW_CONNECTIONS."""
+    return Target("handoff", f"ClusterHost handoff (the primary accepts, round-robin by SCM_RIGHTS), {WORKERS} workers",
+                  [dotnet, primary, "--mode", "handoff"] + common, REPO, ready, True)
+
+
+# Balance with few long-lived connections (a load balancer's pool, HTTP/2 clients): the kernel's hash
+# (reuseport) and first-waker (shared) can give one worker most of them; handoff's turn cannot.
+FEW_CONNECTIONS = 4
+FEW_CONNECTION_TARGETS = ("reuseport", "shared", "handoff")
+
+
+def measure_few_connections(args, url, metrics):
+    """Keep-alive at FEW_CONNECTIONS connections (1 wrk thread): rps and the workers' max/min share."""
+    few = argparse.Namespace(**{**vars(args), "connections": FEW_CONNECTIONS, "threads": 1})
+    before = worker_counts(metrics)
+    row = run_wrk(few, url, False)
+    row["balance"], row["per_worker"] = balance(before, worker_counts(metrics))
+    return row
+
+
+def handoff_section(rounds, names, ratio, w, args):
+    """Issue 16's acceptance for handoff: throughput against reuseport, balance at 64 and at FEW_CONNECTIONS."""
+    if "handoff" not in names or "reuseport" not in names:
+        return
+    w("## Handoff (issue 16)")
+    w("")
+    w("`handoff` against `reuseport` in the same round (median of the per-round ratios), and the workers' max/min"
+      f" share of requests at {args.connections} and at {FEW_CONNECTIONS} keep-alive connections (wrk -t1 -c{FEW_CONNECTIONS}),"
+      " median over rounds.")
+    w("")
+
+    def few(name, key):
+        return med([r[name]["few"][key] for r in rounds if name in r and r[name].get("few")])
+
+    def verdict(value, op, goal):
+        if value is None:
+            return "not measured"
+        return "reached" if (value >= goal if op == ">=" else value <= goal) else "**missed**"
+
+    rows = [
+        ("keep-alive rps, handoff / reuseport", ratio("handoff", "keepalive", over="reuseport")[0], ">=", 0.95),
+        ("new-connection rps, handoff / reuseport", ratio("handoff", "close", over="reuseport")[0], ">=", 0.80),
+        (f"handoff balance max/min at {args.connections} keep-alive connections", med([r["handoff"]["keepalive"]["balance"] for r in rounds]), "<=", 1.05),
+        (f"handoff balance max/min at {FEW_CONNECTIONS} keep-alive connections", few("handoff", "balance"), "<=", 1.05),
+    ]
+    w("| issue 16 measure | goal | this run | |")
+    w("|---|---|---|---|")
+    for label, value, op, goal in rows:
+        w(f"| {label} | {op} {goal} | {fmt(value, 3)} | {verdict(value, op, goal)} |")
+    w("")
+    w(f"At {FEW_CONNECTIONS} keep-alive connections, each target:")
+    w("")
+    w("| at 4 connections | keep-alive rps | max/min | requests per worker (last round) |")
+    w("|---|---|---|---|")
+    for name in (n for n in FEW_CONNECTION_TARGETS if n in names):
+        last = rounds[-1][name].get("few") or {}
+        w(f"| {name} | {fmt(few(name, 'rps'))} | {fmt(few(name, 'balance'), 2)} | "
+          + ", ".join(f"w{k}: {v:,.0f}" for k, v in sorted((last.get("per_worker") or {}).items())) + " |")
+    w("")
+
+
 class MetricsOffTarget(Target):
     """A ClusterHost target with --metrics-urls none: no "Metrics at" line to wait for, no per-worker counts."""
 
@@ -488,6 +552,8 @@ def measure_target(args, target, env):
             row[shape]["cpu_us"] = used * 1e6 / row[shape]["requests"] if row[shape]["requests"] else None
             if metrics:
                 row[shape]["balance"], row[shape]["per_worker"] = balance(before, worker_counts(metrics))
+        if metrics and target.name in FEW_CONNECTION_TARGETS:
+            row["few"] = measure_few_connections(args, url, metrics)
         return row
     finally:
         launched.stop()
@@ -946,6 +1012,7 @@ def report(args, targets, rounds, restarts, info, load_before, load_after, start
         w("")
     metrics_cost_section(rounds, names, ratio, w)
     front_section(args, rounds, names, ratio, w)
+    handoff_section(rounds, names, ratio, w, args)
     w("## Balance between workers (ClusterHost)")
     w("")
     w("Max/min share of requests, from the workers' own counts (`http_server_request_duration_seconds_count`"

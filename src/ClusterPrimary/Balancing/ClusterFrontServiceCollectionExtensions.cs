@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using ClusterHost.Primary.Balancing.Handoff;
 using ClusterHost.Primary.Balancing.Proxy;
 using ClusterHost.Primary.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,11 +17,13 @@ internal static class ClusterFrontServiceCollectionExtensions
         services.AddSingleton<ReusePortFront>();
         services.AddSingleton<ProxyFront>();
         services.AddSingleton<SharedSocketFront>();
+        services.AddSingleton<HandoffFront>();
         services.AddSingleton<IClusterFront>(sp => sp.GetRequiredService<ClusterHostConfig>().Mode switch
         {
             BalancingMode.ReusePort => sp.GetRequiredService<ReusePortFront>(),
             BalancingMode.Proxy => sp.GetRequiredService<ProxyFront>(),
             BalancingMode.Shared => sp.GetRequiredService<SharedSocketFront>(),
+            BalancingMode.Handoff => sp.GetRequiredService<HandoffFront>(),
             var mode => throw new ArgumentOutOfRangeException(nameof(services), mode, "unknown balancing mode"),
         });
         return services;

@@ -17,4 +17,10 @@ internal enum BalancingMode
     /// accepts from its one kernel queue.
     /// </summary>
     Shared,
+
+    /// <summary>
+    /// The primary accepts every connection and hands it, round-robin gated on acknowledgements,
+    /// to a worker over its handoff socket (SCM_RIGHTS): Node cluster's default on Linux.
+    /// </summary>
+    Handoff,
 }

@@ -133,7 +133,8 @@ internal sealed class MetricsServer(
         {
             var workers = await scraper.ScrapeAsync(WorkerTimeout(request.Headers[ScrapeTimeoutHeader]), context.RequestAborted).ConfigureAwait(false);
             var frontSeries = (front as IFrontMetricsSource)?.CollectFrontMetrics() ?? [];
-            var families = ClusterMetricsExposition.Build(workers, frontSeries);
+            var frontFamilies = (front as IFrontMetricFamilies)?.CollectFamilies() ?? [];
+            var families = ClusterMetricsExposition.Build(workers, frontSeries).Concat(frontFamilies).ToList();
             if (relay is not null)
             {
                 families = [.. families, .. RelayMetricsExposition.Build(relay.Stats)];

@@ -27,6 +27,14 @@ internal sealed class ConnectionTracker(TimeProvider time)
     public TimeSpan IdleTime(TrackedConnection connection) =>
         connection.IsIdle ? time.GetElapsedTime(connection.LastActivity) : TimeSpan.Zero;
 
+    /// <summary>
+    /// A connection a listener returned to Kestrel whose connection middleware has not run yet
+    /// (a handed-off one): counted from now, so a drain that starts meanwhile waits for it instead
+    /// of leaving it to Kestrel's stop, which would close it unread. <see cref="Track"/> takes it over.
+    /// </summary>
+    public void Accepted(ConnectionContext context) =>
+        _connections.TryAdd(context.ConnectionId, new TrackedConnection(context, time.GetTimestamp()));
+
     /// <summary>Kestrel connection middleware: tracks the connection for its lifetime.</summary>
     public ConnectionDelegate Track(ConnectionDelegate next) => async context =>
     {

@@ -21,6 +21,9 @@ internal sealed record WorkerEnvironment
     public IReadOnlyList<int> InheritedDescriptors { get; init; } = [];
     public required TimeSpan ShutdownTimeout { get; init; }
 
+    /// <summary><see cref="WorkerListenModes.Handoff"/>: the primary's handoff socket and this launch's token, space-separated.</summary>
+    public string? Handoff { get; init; }
+
     /// <summary>The shared data-protection key directory, when the primary gave one.</summary>
     public string? KeyDirectory { get; init; }
 
@@ -130,8 +133,13 @@ internal sealed record WorkerEnvironment
             WorkerListenModes.ReusePort or WorkerListenModes.Tcp => environment with { Endpoints = ParseEndpoints(listen, WorkerEnvironmentVariables.Listen) },
             WorkerListenModes.Unix => environment with { UnixSocketPath = listen },
             WorkerListenModes.Inherited => environment with { InheritedDescriptors = ParseDescriptors(listen) },
+            WorkerListenModes.Handoff => environment with
+            {
+                Endpoints = ParseEndpoints(listen, WorkerEnvironmentVariables.Listen),
+                Handoff = Required(WorkerEnvironmentVariables.Handoff),
+            },
             _ => throw Malformed(WorkerEnvironmentVariables.ListenMode,
-                $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}' or '{WorkerListenModes.Tcp}', or '{WorkerListenModes.Inherited}' (got '{mode}')"),
+                $"must be '{WorkerListenModes.ReusePort}', '{WorkerListenModes.Unix}' or '{WorkerListenModes.Tcp}', '{WorkerListenModes.Inherited}' or '{WorkerListenModes.Handoff}' (got '{mode}')"),
         };
     }
 

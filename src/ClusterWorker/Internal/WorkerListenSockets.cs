@@ -9,16 +9,22 @@ namespace ClusterHost.Worker.Internal;
 /// </summary>
 internal sealed class WorkerListenSockets
 {
-    private readonly List<Socket> _sockets = [];
+    private readonly List<IDisposable> _sockets = [];
     private readonly Lock _gate = new();
 
     public Socket Add(Socket socket)
     {
+        Add((IDisposable)socket);
+        return socket;
+    }
+
+    /// <summary>A listener that is not a socket (the handoff receiver): disposing it stops taking connections.</summary>
+    public void Add(IDisposable listener)
+    {
         lock (_gate)
         {
-            _sockets.Add(socket);
+            _sockets.Add(listener);
         }
-        return socket;
     }
 
     /// <summary>
@@ -28,7 +34,7 @@ internal sealed class WorkerListenSockets
     /// </summary>
     public int CloseAll()
     {
-        Socket[] sockets;
+        IDisposable[] sockets;
         lock (_gate)
         {
             sockets = [.. _sockets];

@@ -3,9 +3,13 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using ClusterHost.Control;
 using ClusterHost.Platform;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ClusterHost.Worker.Internal;
 
@@ -20,15 +24,16 @@ internal static class WorkerListener
     /// Every connection on these endpoints is tracked (<paramref name="connections"/>) and every
     /// listening socket kept (<paramref name="listeners"/>), for <see cref="WorkerDrain"/>.
     /// </remarks>
-    /// <remarks>
-    /// Every connection on these endpoints is tracked (<paramref name="connections"/>) and every
-    /// listening socket kept (<paramref name="listeners"/>), for <see cref="WorkerDrain"/>.
-    /// </remarks>
     public static void Configure(
         IWebHostBuilder builder, WorkerEnvironment environment, PrimaryConnection connection,
         ConnectionTracker connections, WorkerListenSockets listeners)
     {
         var tls = WorkerTls.Create(environment);
+        if (environment.ListenMode == WorkerListenModes.Handoff)
+        {
+            ConfigureHandoff(builder, environment, tls, connections, listeners);
+            return;
+        }
         builder.ConfigureKestrel(kestrel =>
         {
             if (environment.Http2Listen is { } http2)
@@ -106,6 +111,41 @@ internal static class WorkerListener
                 throw;
             }
         });
+    }
+
+    /// <summary>
+    /// <c>--mode handoff</c>: Kestrel takes the connections the primary hands this worker, one
+    /// listener per public endpoint through <see cref="HandoffListenerFactory"/>; TLS and HTTP
+    /// versions as in the modes where the worker accepts itself. The receiver connects now, before
+    /// the host starts, so the primary can hand connections as soon as the worker reports ready.
+    /// </summary>
+    private static void ConfigureHandoff(
+        IWebHostBuilder builder, WorkerEnvironment environment, WorkerTls tls, ConnectionTracker connections, WorkerListenSockets listeners)
+    {
+        var receiver = HandoffReceiver.Connect(environment.Handoff!);
+        listeners.Add(new HandoffStop(receiver));
+        builder.ConfigureKestrel(kestrel =>
+        {
+            for (var i = 0; i < environment.Endpoints.Count; i++)
+            {
+                var endpoint = environment.Endpoints[i];
+                kestrel.Listen(new HandoffEndPoint(i, endpoint), listen =>
+                {
+                    listen.Use(connections.Track);
+                    tls.ConfigurePublic(listen, environment.IsHttps(endpoint));
+                });
+            }
+        });
+        builder.UseSockets();
+        // After UseSockets, whose TryAdd would otherwise see this factory and add no socket transport.
+        builder.ConfigureServices(services => services.AddSingleton<IConnectionListenerFactory>(
+            sp => new HandoffListenerFactory(receiver, connections, sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>())));
+    }
+
+    /// <summary>The drain's "close the listeners" for handed-off endpoints.</summary>
+    private sealed class HandoffStop(HandoffReceiver receiver) : IDisposable
+    {
+        public void Dispose() => receiver.StopAccepting();
     }
 
     /// <summary>The local address of an inherited listening socket, to tell whether it is https.</summary>

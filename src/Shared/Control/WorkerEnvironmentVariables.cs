@@ -77,11 +77,17 @@ internal static class WorkerEnvironmentVariables
     /// </summary>
     public const string SignalRRelay = "CLUSTERHOST_SIGNALR_RELAY";
 
+    /// <summary>
+    /// <c>--mode handoff</c>: the primary's handoff socket for this launch (an abstract socket name)
+    /// and, after a space, the token that proves the launch (<see cref="Handoff.HandoffProtocol"/>).
+    /// </summary>
+    public const string Handoff = "CLUSTERHOST_HANDOFF";
+
     public static readonly string[] All =
     [
         Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory,
         HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen, MetricsMeters,
-        Generation, AffinityDirectory, SignalRRelay,
+        Generation, AffinityDirectory, SignalRRelay, Handoff,
     ];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>

@@ -22,6 +22,12 @@ internal static class WorkerListenModes
     /// </summary>
     public const string Inherited = "inherited";
 
+    /// <summary>
+    /// The primary accepts on the public endpoints (listed ';'-separated, in the order of their
+    /// index) and hands each connection to one worker over its handoff socket (<c>--mode handoff</c>).
+    /// </summary>
+    public const string Handoff = "handoff";
+
     /// <summary>True for the modes in which the primary's proxy is the worker's only client.</summary>
     public static bool IsBehindProxy(string mode) => mode is Unix or Tcp;
 }

@@ -37,14 +37,14 @@ public sealed partial class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains("# Benchmark: ClusterHost against one Kestrel process and a Node cluster", stdout, StringComparison.Ordinal);
 
         string[] targets = hasNode
-            ? ["single", "reuseport", "shared", "proxy-unix", "proxy-tcp", "node-cluster"]
-            : ["single", "reuseport", "shared", "proxy-unix", "proxy-tcp"];
+            ? ["single", "reuseport", "shared", "handoff", "proxy-unix", "proxy-tcp", "node-cluster"]
+            : ["single", "reuseport", "shared", "handoff", "proxy-unix", "proxy-tcp"];
         foreach (var target in targets)
         {
             var rows = report.Split('\n').Where(l => l.StartsWith($"| `{target}` |", StringComparison.Ordinal)).ToList();
             // Throughput and RSS for every target; balance for ClusterHost's four; the ratio to
             // reuseport for the two proxy targets.
-            Assert.Equal(target switch { "single" or "node-cluster" => 2, "reuseport" or "shared" => 3, _ => 4 }, rows.Count);
+            Assert.Equal(target switch { "single" or "node-cluster" => 2, "reuseport" or "shared" or "handoff" => 3, _ => 4 }, rows.Count);
             Assert.All(rows, row => Assert.DoesNotContain("n/a", row, StringComparison.Ordinal));
         }
 
@@ -52,6 +52,11 @@ public sealed partial class BenchmarkSmokeTests(ITestOutputHelper output)
             .Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| measure", StringComparison.Ordinal))
             .ToList();
         Assert.Equal(8, goals.Count);
+        // Issue 16: handoff against reuseport, and balance at 64 and at 4 connections, all measured.
+        var handoff = report.Split('\n').Where(l => l.StartsWith("| handoff ", StringComparison.Ordinal) || l.StartsWith("| keep-alive rps, handoff", StringComparison.Ordinal)
+            || l.StartsWith("| new-connection rps, handoff", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, handoff.Count);
+        Assert.All(handoff, row => Assert.DoesNotContain("n/a", row, StringComparison.Ordinal));
         // The app is published with ReadyToRun, as a real run does, so that step cannot rot either.
         Assert.Contains("`SampleApp` published with ReadyToRun code", report, StringComparison.Ordinal);
         Assert.Contains("# the app every .NET target runs: dotnet publish src/SampleApp", report, StringComparison.Ordinal);

@@ -13,6 +13,7 @@ public sealed partial class UnmodifiedAppTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("proxy")]
+    [InlineData("handoff")]
     public Task MinimalApi_IsServedByBothWorkers_AndSigtermExitsZeroLeavingNothing(string mode) =>
         ServedByBothWorkersThenStoppedAsync(TestApps.Dll("MinimalApi"), "--mode", mode);
 

@@ -78,6 +78,7 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("shared")]
+    [InlineData("handoff")]
     public async Task PerWorkerRequestCounts_SumToExactlyTheRequestsSent_WithTwoWorkersServing(string mode)
     {
         await using var primary = StartPrimary(2, "--mode", mode);

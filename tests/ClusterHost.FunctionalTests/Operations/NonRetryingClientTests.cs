@@ -27,6 +27,7 @@ public sealed class NonRetryingClientTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("proxy")]
+    [InlineData("handoff")]
     public async Task FiveReloads_UnderPythonAndWrk_FailNoRequest_AndWrkSeesNoSocketError(string mode)
     {
         var python = RequiredTool.Find("python3", "python3");

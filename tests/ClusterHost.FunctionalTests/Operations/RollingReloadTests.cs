@@ -10,6 +10,7 @@ public sealed class RollingReloadTests(ITestOutputHelper output)
     // NonRetryingClientTests.FiveReloads_UnderPythonAndWrk_FailNoRequest_AndWrkSeesNoSocketError.
     [Theory]
     [InlineData("shared")]
+    [InlineData("handoff")]
     public async Task Sighup_UnderLoad_ReplacesEveryWorker_WithNoFailedRequest(string mode)
     {
         await using var primary = ClusterProcess.StartPrimary(output, "--mode", mode, "--workers", "2", "--urls", "http://127.0.0.1:0");

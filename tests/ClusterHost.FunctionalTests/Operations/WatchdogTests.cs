@@ -9,6 +9,7 @@ public sealed class WatchdogTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("shared")]
+    [InlineData("handoff")]
     public async Task StoppedWorker_IsDetectedAsHung_ItsStacksAreWritten_AndANewWorkerServes(string mode)
     {
         var evidenceDir = Path.Combine(Path.GetTempPath(), $"clusterhost-evidence-{Guid.NewGuid():N}");

@@ -11,6 +11,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     [InlineData(Signals.SIGTERM, "reuseport")]
     [InlineData(Signals.SIGINT, "reuseport")]
     [InlineData(Signals.SIGTERM, "shared")]
+    [InlineData(Signals.SIGTERM, "handoff")]
     public async Task Signal_LetsTheInFlightRequestFinish_ThenExitsZeroAndLeavesNoProcess(int signal, string mode)
     {
         await using var primary = ClusterProcess.StartPrimary(output,

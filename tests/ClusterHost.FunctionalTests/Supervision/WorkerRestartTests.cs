@@ -10,6 +10,7 @@ public sealed class WorkerRestartTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("shared")]
+    [InlineData("handoff")]
     public async Task KilledWorker_IsReplacedInItsSlot_AndTheOtherWorkerIsUntouched(string mode)
     {
         await using var primary = ClusterProcess.StartPrimary(output, "--mode", mode, "--workers", "2", "--urls", "http://127.0.0.1:0");

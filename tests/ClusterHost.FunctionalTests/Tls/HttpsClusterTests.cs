@@ -23,6 +23,7 @@ public sealed partial class HttpsClusterTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("proxy")]
+    [InlineData("handoff")]
     public async Task Https_Http2_Grpc_AndRotationUnderLoad(string mode)
     {
         using var certificates = await TestCertificates.CreateAsync();

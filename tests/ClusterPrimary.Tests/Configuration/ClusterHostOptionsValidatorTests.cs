@@ -56,7 +56,7 @@ public sealed class ClusterHostOptionsValidatorTests : IDisposable
     [InlineData("Workers", "0", "--workers must be from 1 to 1024 (got 0)")]
     [InlineData("Workers", "1025", "--workers must be from 1 to 1024 (got 1025)")]
     [InlineData("Workers", "two", "--workers must be a whole number (got 'two')")]
-    [InlineData("Mode", "handoff", "--mode must be one of reuseport, proxy, shared (got 'handoff')")]
+    [InlineData("Mode", "sticky", "--mode must be one of reuseport, proxy, shared, handoff (got 'sticky')")]
     [InlineData("ShutdownTimeout", "soon", "--shutdown-timeout must be a number of seconds (got 'soon')")]
     [InlineData("ShutdownTimeout", "3601", "--shutdown-timeout must be from 0 to 3600 seconds (got 3601)")]
     [InlineData("StartTimeout", "0", "--start-timeout must be from 1 to 3600 seconds (got 0)")]

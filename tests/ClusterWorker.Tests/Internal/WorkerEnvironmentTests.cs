@@ -80,6 +80,32 @@ public sealed class WorkerEnvironmentTests
         Assert.False(WorkerListenModes.IsBehindProxy(environment.ListenMode));
     }
 
+    [Fact]
+    public void HandoffListenMode_GivesTheEndpointsInIndexOrder_AndTheHandoffSocket()
+    {
+        var values = Valid();
+        values[WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.Handoff;
+        values[WorkerEnvironmentVariables.Listen] = "127.0.0.1:8080;[::1]:8443";
+        values[WorkerEnvironmentVariables.Handoff] = "@clusterhost-1-handoff-ab TOKEN";
+
+        var environment = WorkerEnvironment.Parse(values);
+
+        Assert.Equal([IPEndPoint.Parse("127.0.0.1:8080"), IPEndPoint.Parse("[::1]:8443")], environment.Endpoints);
+        Assert.Equal("@clusterhost-1-handoff-ab TOKEN", environment.Handoff);
+        Assert.False(WorkerListenModes.IsBehindProxy(environment.ListenMode));
+    }
+
+    [Fact]
+    public void HandoffListenMode_WithoutTheHandoffSocket_IsAnError()
+    {
+        var values = Valid();
+        values[WorkerEnvironmentVariables.ListenMode] = WorkerListenModes.Handoff;
+
+        var error = Assert.Throws<InvalidOperationException>(() => WorkerEnvironment.Parse(values));
+
+        Assert.Contains(WorkerEnvironmentVariables.Handoff, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("2", "is not a descriptor number of 3 or more")]
     [InlineData("3;x", "'x', which is not a descriptor number")]

@@ -50,7 +50,7 @@ public sealed class EnumNamesTests
     [Fact]
     public void ProductEnums_KeepTheirPublishedNames()
     {
-        Assert.Equal(["reuseport", "proxy", "shared"], EnumNames<BalancingMode>.All);
+        Assert.Equal(["reuseport", "proxy", "shared", "handoff"], EnumNames<BalancingMode>.All);
         Assert.Equal(["round-robin", "least-requests", "power-of-two", "random"], EnumNames<ProxyBalancePolicy>.All);
         Assert.Equal(["unix", "tcp"], EnumNames<ProxyTransport>.All);
         Assert.Equal(
