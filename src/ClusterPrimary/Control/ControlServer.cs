@@ -200,7 +200,7 @@ internal sealed class ControlServer : IAsyncDisposable
                 case ControlReadStatus.Message when read.Message is ClusterMetricsRequestMessage request:
                     // Answered off this loop: the merge asks this very worker for its metrics,
                     // and the answer comes in on this channel.
-                    Track(AnswerClusterMetricsAsync(channel, request.Id, pid));
+                    _accepts.Track(AnswerClusterMetricsAsync(channel, request.Id, pid));
                     break;
                 case ControlReadStatus.Message:
                     expected.Endpoint.OnMessage(read.Message!, _time.GetTimestamp());
@@ -212,15 +212,6 @@ internal sealed class ControlServer : IAsyncDisposable
                     Log.ControlLineSkipped(_logger, pid, read.Status);
                     break;
             }
-        }
-    }
-
-    private void Track(Task task)
-    {
-        lock (_gate)
-        {
-            _connections.RemoveAll(connection => connection.IsCompleted);
-            _connections.Add(task);
         }
     }
 

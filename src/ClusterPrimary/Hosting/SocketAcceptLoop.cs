@@ -48,11 +48,17 @@ internal sealed class SocketAcceptLoop : IAsyncDisposable
                 }
                 continue;
             }
-            lock (_gate)
-            {
-                _connections.RemoveAll(connection => connection.IsCompleted);
-                _connections.Add(_serve(socket, _stopping.Token));
-            }
+            Track(_serve(socket, _stopping.Token));
+        }
+    }
+
+    /// <summary>Another task a connection started (it must not throw): awaited too when the loop is disposed.</summary>
+    public void Track(Task task)
+    {
+        lock (_gate)
+        {
+            _connections.RemoveAll(connection => connection.IsCompleted);
+            _connections.Add(task);
         }
     }
 
