@@ -14,7 +14,6 @@ namespace ClusterHost.FunctionalTests.Operations;
 /// Issue 17: clients that never retry (Python's http.client, wrk) lose nothing to reloads, and
 /// in proxy mode nothing to a killed worker; a request that crashes its worker crashes one.
 /// </summary>
-[Collection(LoadSensitive.Name)]
 public sealed class NonRetryingClientTests(ITestOutputHelper output)
 {
     private static string PythonClient => Path.Combine(RepoPaths.Root, "loadtests", "clients", "nonretrying_client.py");
