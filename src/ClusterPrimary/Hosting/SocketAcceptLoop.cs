@@ -15,6 +15,7 @@ internal sealed class SocketAcceptLoop : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Task> _connections = [];
     private Task _loop = Task.CompletedTask;
+    private int _stopped;
     private int _disposed;
 
     /// <param name="listener">A bound, listening socket; the loop owns it from now on.</param>
@@ -62,15 +63,24 @@ internal sealed class SocketAcceptLoop : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops accepting (cancels <see cref="Stopping"/>, closes the listener) and waits for the accept loop; connections go on.</summary>
+    public async Task StopAcceptingAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            _listener.Dispose();
+        }
+        await _loop.ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _loop.ConfigureAwait(false);
+        await StopAcceptingAsync().ConfigureAwait(false);
         Task[] connections;
         lock (_gate)
         {

@@ -7,6 +7,7 @@ using ClusterHost.Control;
 using ClusterHost.Primary.Platform;
 using ClusterHost.Relay;
 using Microsoft.Extensions.Logging;
+using ClusterHost.Primary.Hosting;
 
 namespace ClusterHost.Primary.SignalR;
 
@@ -29,18 +30,13 @@ internal sealed class SignalRRelay : IAsyncDisposable
 
     private static readonly uint OwnUid = Interop.GetEUid();
 
-    private readonly Socket _listener;
     private readonly ConcurrentDictionary<string, (int WorkerId, int Pid)> _expected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, RelayPeer> _peers = new();
     private readonly ConcurrentDictionary<int, RelaySlotStats> _stats = new();
-    private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
     private readonly ILogger<SignalRRelay> _logger;
     private readonly RelayLimits _limits;
-    private readonly Lock _gate = new();
-    private readonly List<Task> _connections = [];
-    private readonly Task _acceptLoop;
-    private int _disposed;
+    private readonly SocketAcceptLoop _accepts;
 
     public SignalRRelay(TimeProvider time, ILogger<SignalRRelay> logger) : this(time, logger, RelayLimits.Default)
     {
@@ -52,14 +48,17 @@ internal sealed class SignalRRelay : IAsyncDisposable
         _logger = logger;
         _limits = limits;
         Address = $"@clusterhost-relay-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(ControlAddress.ToEndPoint(Address));
-        _listener.Listen(512);
-        _acceptLoop = AcceptLoopAsync();
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(ControlAddress.ToEndPoint(Address));
+        listener.Listen(512);
+        _accepts = new SocketAcceptLoop(listener, (socket, _) => ServeAsync(socket));
+        _accepts.Start();
     }
 
     /// <summary>The address workers connect to ('@' = abstract socket).</summary>
     public string Address { get; }
+
+    private CancellationToken Stopping => _accepts.Stopping;
 
     /// <summary>The counters of every slot that has had a worker on the relay, by slot.</summary>
     public IReadOnlyList<RelaySlotStats> Stats => [.. _stats.Values.OrderBy(s => s.WorkerId)];
@@ -70,31 +69,6 @@ internal sealed class SignalRRelay : IAsyncDisposable
         var expectation = (workerId, pid);
         _expected[token] = expectation;
         gone.UnsafeRegister(_ => _expected.TryRemove(KeyValuePair.Create(token, expectation)), null);
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                continue;
-            }
-            lock (_gate)
-            {
-                _connections.RemoveAll(connection => connection.IsCompleted);
-                _connections.Add(ServeAsync(socket));
-            }
-        }
     }
 
     private async Task ServeAsync(Socket socket)
@@ -127,7 +101,7 @@ internal sealed class SignalRRelay : IAsyncDisposable
         Log.RelayJoined(_logger, id, pid);
         try
         {
-            while (await RelayFrame.ReadAsync(stream, _stopping.Token).ConfigureAwait(false) is { } frame)
+            while (await RelayFrame.ReadAsync(stream, Stopping).ConfigureAwait(false) is { } frame)
             {
                 stats.Received(frame.Length);
                 Forward(id, frame);
@@ -135,7 +109,7 @@ internal sealed class SignalRRelay : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException or OperationCanceledException)
         {
-            if (!_stopping.IsCancellationRequested)
+            if (!Stopping.IsCancellationRequested)
             {
                 Log.RelayConnectionFailed(_logger, id, e);
             }
@@ -175,7 +149,7 @@ internal sealed class SignalRRelay : IAsyncDisposable
     private async Task<int?> ReceiveHelloAsync(NetworkStream stream, int pid)
     {
         using var timeout = new CancellationTokenSource(HelloTimeout, _time);
-        using var helloOrStop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timeout.Token);
+        using var helloOrStop = CancellationTokenSource.CreateLinkedTokenSource(Stopping, timeout.Token);
         byte[]? hello;
         try
         {
@@ -204,23 +178,11 @@ internal sealed class SignalRRelay : IAsyncDisposable
     /// <summary>Stops accepting, closes every connection, and returns once every task it started has ended.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
+        await _accepts.StopAcceptingAsync().ConfigureAwait(false);
         foreach (var peer in _peers.Values)
         {
             peer.Close();
         }
-        Task[] connections;
-        lock (_gate)
-        {
-            connections = [.. _connections];
-        }
-        await Task.WhenAll(connections).ConfigureAwait(false);
-        _stopping.Dispose();
+        await _accepts.DisposeAsync().ConfigureAwait(false);
     }
 }

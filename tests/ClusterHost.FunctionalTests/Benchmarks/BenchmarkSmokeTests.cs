@@ -11,6 +11,7 @@ namespace ClusterHost.FunctionalTests.Benchmarks;
 /// under test, with the app published as a real run publishes it, so the benchmark cannot rot:
 /// every target measured, every figure present, nothing left running.
 /// </summary>
+[Collection(LoadSensitive.Name)]
 public sealed partial class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(240);
@@ -28,8 +29,9 @@ public sealed partial class BenchmarkSmokeTests(ITestOutputHelper output)
         var (exitCode, stdout, stderr) = await RunAsync(
             Path.Combine(RepoPaths.Root, "loadtests", "bench.sh"),
             "--smoke", "--no-build", "--configuration", configuration, "--out", reportPath,
-            // The HTTPS rows are left to the full run: the suite's time budget (TLS itself is tested in Tls/).
-            "--no-tls");
+            // The HTTPS and mixed-cost rows are left to the full run: the suite's time budget (TLS is
+            // tested in Tls/, the mixed-cost scenario in Demonstrations/MixedCostScenarioTests).
+            "--no-tls", "--no-mixed");
 
         Assert.True(exitCode == 0, $"bench.sh exited {exitCode}:\n{stderr}");
         var report = File.ReadAllText(reportPath);

@@ -8,6 +8,7 @@ using ClusterHost.Handoff;
 using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Logging;
+using ClusterHost.Primary.Hosting;
 
 namespace ClusterHost.Primary.Balancing.Handoff;
 
@@ -30,15 +31,11 @@ internal sealed class HandoffChannelServer : IAsyncDisposable
 
     private static readonly uint OwnUid = Interop.GetEUid();
 
-    private readonly Socket _listener;
     private readonly ConcurrentDictionary<string, WorkerInstance> _expected = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Func<WorkerInstance, Socket, Task> _attach;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
-    private readonly List<Task> _connections = [];
-    private readonly Task _acceptLoop;
+    private readonly SocketAcceptLoop _accepts;
 
     /// <param name="attach">Takes over a launch's proven socket; its task ends when the channel does.</param>
     /// <param name="time">The clock of the hello timeout.</param>
@@ -49,14 +46,17 @@ internal sealed class HandoffChannelServer : IAsyncDisposable
         _time = time;
         _logger = logger;
         Address = $"@clusterhost-{Environment.ProcessId}-handoff-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        _listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
-        _listener.Bind(ControlAddress.ToEndPoint(Address));
-        _listener.Listen(512);
-        _acceptLoop = AcceptLoopAsync();
+        var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        listener.Bind(ControlAddress.ToEndPoint(Address));
+        listener.Listen(512);
+        _accepts = new SocketAcceptLoop(listener, (socket, _) => ServeAsync(socket));
+        _accepts.Start();
     }
 
     /// <summary>The address the workers connect to ('@' = abstract socket).</summary>
     public string Address { get; }
+
+    private CancellationToken Stopping => _accepts.Stopping;
 
     /// <summary>A new token that <paramref name="instance"/> presents; launches of its slot older than it that never connected are forgotten.</summary>
     public string Expect(WorkerInstance instance)
@@ -85,31 +85,6 @@ internal sealed class HandoffChannelServer : IAsyncDisposable
         }
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                continue;
-            }
-            lock (_gate)
-            {
-                _connections.RemoveAll(connection => connection.IsCompleted);
-                _connections.Add(ServeAsync(socket));
-            }
-        }
-    }
-
     private async Task ServeAsync(Socket socket)
     {
         var peer = PeerCredentials.Get(socket);
@@ -124,7 +99,7 @@ internal sealed class HandoffChannelServer : IAsyncDisposable
         {
             var buffer = new byte[HandoffProtocol.TokenLength + 1];
             using var timeout = new CancellationTokenSource(HelloTimeout, _time);
-            using var helloOrStop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timeout.Token);
+            using var helloOrStop = CancellationTokenSource.CreateLinkedTokenSource(Stopping, timeout.Token);
             var read = await socket.ReceiveAsync(buffer, SocketFlags.None, helloOrStop.Token).ConfigureAwait(false);
             var token = read == HandoffProtocol.TokenLength ? Encoding.ASCII.GetString(buffer, 0, read) : null;
             if (token is null || !_expected.TryRemove(token, out instance))
@@ -144,21 +119,5 @@ internal sealed class HandoffChannelServer : IAsyncDisposable
     }
 
     /// <summary>Stops accepting, closes every channel, and returns once every task it started has ended.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_stopping.IsCancellationRequested)
-        {
-            return;
-        }
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
-        Task[] connections;
-        lock (_gate)
-        {
-            connections = [.. _connections];
-        }
-        await Task.WhenAll(connections).ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _accepts.DisposeAsync();
 }
