@@ -56,10 +56,7 @@ internal sealed class ControlServer : IAsyncDisposable
         _appRegistries = appRegistries;
         _rejections = new ControlRejectionLog(time, logger);
         Address = $"@clusterhost-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(ControlAddress.ToEndPoint(Address));
-        listener.Listen(512);
-        _accepts = new SocketAcceptLoop(listener, (socket, _) => ServeAsync(socket));
+        _accepts = new SocketAcceptLoop(SocketAcceptLoop.ListenAbstract(Address, SocketType.Stream), (socket, _) => ServeAsync(socket));
         _accepts.Start();
     }
 

@@ -26,6 +26,15 @@ internal sealed class SocketAcceptLoop : IAsyncDisposable
         _serve = serve;
     }
 
+    /// <summary>A Unix socket listening on the abstract address <paramref name="address"/> ('@' first), backlog 512.</summary>
+    public static Socket ListenAbstract(string address, SocketType type)
+    {
+        var listener = new Socket(AddressFamily.Unix, type, ProtocolType.Unspecified);
+        listener.Bind(ClusterHost.Control.ControlAddress.ToEndPoint(address));
+        listener.Listen(512);
+        return listener;
+    }
+
     /// <summary>Cancelled when the loop is disposed.</summary>
     public CancellationToken Stopping => _stopping.Token;
 

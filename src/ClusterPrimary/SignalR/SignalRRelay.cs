@@ -48,10 +48,7 @@ internal sealed class SignalRRelay : IAsyncDisposable
         _logger = logger;
         _limits = limits;
         Address = $"@clusterhost-relay-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(ControlAddress.ToEndPoint(Address));
-        listener.Listen(512);
-        _accepts = new SocketAcceptLoop(listener, (socket, _) => ServeAsync(socket));
+        _accepts = new SocketAcceptLoop(SocketAcceptLoop.ListenAbstract(Address, SocketType.Stream), (socket, _) => ServeAsync(socket));
         _accepts.Start();
     }
 

@@ -46,10 +46,7 @@ internal sealed class HandoffChannelServer : IAsyncDisposable
         _time = time;
         _logger = logger;
         Address = $"@clusterhost-{Environment.ProcessId}-handoff-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
-        var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
-        listener.Bind(ControlAddress.ToEndPoint(Address));
-        listener.Listen(512);
-        _accepts = new SocketAcceptLoop(listener, (socket, _) => ServeAsync(socket));
+        _accepts = new SocketAcceptLoop(SocketAcceptLoop.ListenAbstract(Address, SocketType.Seqpacket), (socket, _) => ServeAsync(socket));
         _accepts.Start();
     }
 
