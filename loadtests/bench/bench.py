@@ -219,12 +219,33 @@ FEW_CONNECTION_TARGETS = ("reuseport", "shared", "handoff")
 
 
 def measure_few_connections(args, url, metrics):
-    """Keep-alive at FEW_CONNECTIONS connections (1 wrk thread): rps and the workers' max/min share."""
+    """Keep-alive at FEW_CONNECTIONS connections (1 wrk thread): rps, and the workers' max/min share
+    of requests and of connections."""
     few = argparse.Namespace(**{**vars(args), "connections": FEW_CONNECTIONS, "threads": 1})
     before = worker_counts(metrics)
+    before_connections = worker_connections(metrics)
     row = run_wrk(few, url, False)
     row["balance"], row["per_worker"] = balance(before, worker_counts(metrics))
+    row["connection_balance"], row["connections_per_worker"] = balance(
+        before_connections, settled_connections(metrics, before_connections, FEW_CONNECTIONS))
     return row
+
+
+def worker_connections(metrics_url):
+    """Connections each worker has seen end (kestrel.connection.duration), summed per worker label."""
+    return scrape_per_worker(metrics_url, "kestrel_connection_duration_seconds_count{")
+
+
+def settled_connections(metrics_url, before, expected, patience=5.0):
+    """The per-worker connection counts once `expected` more connections have ended (a closed
+    connection is counted when Kestrel finishes with it, a moment after the client left), or
+    whatever was counted after `patience` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        after = worker_connections(metrics_url)
+        if sum(after.values()) - sum(before.values()) >= expected or time.monotonic() >= deadline:
+            return after
+        time.sleep(0.1)
 
 
 def handoff_section(rounds, names, ratio, w, args):
@@ -234,8 +255,11 @@ def handoff_section(rounds, names, ratio, w, args):
     w("## Handoff (issue 16)")
     w("")
     w("`handoff` against `reuseport` in the same round (median of the per-round ratios), and the workers' max/min"
-      f" share of requests at {args.connections} and at {FEW_CONNECTIONS} keep-alive connections (wrk -t1 -c{FEW_CONNECTIONS}),"
-      " median over rounds.")
+      f" share at {args.connections} and at {FEW_CONNECTIONS} keep-alive connections (wrk -t1 -c{FEW_CONNECTIONS}),"
+      " median over rounds: of connections (what the mode chooses: each worker's count of connections that ended,"
+      " `kestrel_connection_duration_seconds_count`) and of requests (which also depends on how fast each worker"
+      " answers the connections it holds: with one wrk thread, a connection sends its next request when its"
+      " last answer arrives).")
     w("")
 
     def few(name, key):
@@ -249,8 +273,11 @@ def handoff_section(rounds, names, ratio, w, args):
     rows = [
         ("keep-alive rps, handoff / reuseport", ratio("handoff", "keepalive", over="reuseport")[0], ">=", 0.95),
         ("new-connection rps, handoff / reuseport", ratio("handoff", "close", over="reuseport")[0], ">=", 0.80),
-        (f"handoff balance max/min at {args.connections} keep-alive connections", med([r["handoff"]["keepalive"]["balance"] for r in rounds]), "<=", 1.05),
-        (f"handoff balance max/min at {FEW_CONNECTIONS} keep-alive connections", few("handoff", "balance"), "<=", 1.05),
+        (f"handoff connections max/min at {args.connections} keep-alive connections",
+         med([r["handoff"]["keepalive"].get("connection_balance") for r in rounds]), "<=", 1.05),
+        (f"handoff connections max/min at {FEW_CONNECTIONS} keep-alive connections", few("handoff", "connection_balance"), "<=", 1.05),
+        (f"handoff requests max/min at {args.connections} keep-alive connections", med([r["handoff"]["keepalive"]["balance"] for r in rounds]), "<=", 1.05),
+        (f"handoff requests max/min at {FEW_CONNECTIONS} keep-alive connections", few("handoff", "balance"), "<=", 1.05),
     ]
     w("| issue 16 measure | goal | this run | |")
     w("|---|---|---|---|")
@@ -259,12 +286,13 @@ def handoff_section(rounds, names, ratio, w, args):
     w("")
     w(f"At {FEW_CONNECTIONS} keep-alive connections, each target:")
     w("")
-    w("| at 4 connections | keep-alive rps | max/min | requests per worker (last round) |")
-    w("|---|---|---|---|")
+    w("| at 4 connections | keep-alive rps | connections max/min | requests max/min | connections, requests per worker (last round) |")
+    w("|---|---|---|---|---|")
     for name in (n for n in FEW_CONNECTION_TARGETS if n in names):
         last = rounds[-1][name].get("few") or {}
-        w(f"| {name} | {fmt(few(name, 'rps'))} | {fmt(few(name, 'balance'), 2)} | "
-          + ", ".join(f"w{k}: {v:,.0f}" for k, v in sorted((last.get("per_worker") or {}).items())) + " |")
+        per_connection = last.get("connections_per_worker") or {}
+        w(f"| {name} | {fmt(few(name, 'rps'))} | {fmt(few(name, 'connection_balance'), 2)} | {fmt(few(name, 'balance'), 2)} | "
+          + ", ".join(f"w{k}: {per_connection.get(k, 0):,.0f}, {v:,.0f}" for k, v in sorted((last.get("per_worker") or {}).items())) + " |")
     w("")
 
 
@@ -498,6 +526,11 @@ def run_wrk(args, url, close, duration=None):
 
 def worker_counts(metrics_url):
     """Requests each worker counted itself (http.server.request.duration), summed per worker label."""
+    return scrape_per_worker(metrics_url, "http_server_request_duration_seconds_count{")
+
+
+def scrape_per_worker(metrics_url, series):
+    """The samples of one series on the primary's /metrics, summed per worker label."""
     host, port, path = re.match(r"http://([^:/]+):(\d+)(/.*)", metrics_url).groups()
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     connection.request("GET", path)
@@ -505,7 +538,7 @@ def worker_counts(metrics_url):
     connection.close()
     counts = {}
     for line in body.splitlines():
-        if line.startswith("http_server_request_duration_seconds_count{"):
+        if line.startswith(series):
             worker = re.search(r'worker="(\d+)"', line)
             if worker:
                 counts[worker.group(1)] = counts.get(worker.group(1), 0) + float(line.rsplit(" ", 1)[1])
@@ -546,12 +579,16 @@ def measure_target(args, target, env):
         processes = target.cpu_pids(launched, pids)
         for shape, close in (("keepalive", False), ("close", True)):
             before = worker_counts(metrics) if metrics else None
+            before_connections = worker_connections(metrics) if metrics and not close else None
             cpu = cpu_seconds(processes)
             row[shape] = run_wrk(args, url, close)
             used = cpu_seconds(processes) - cpu
             row[shape]["cpu_us"] = used * 1e6 / row[shape]["requests"] if row[shape]["requests"] else None
             if metrics:
                 row[shape]["balance"], row[shape]["per_worker"] = balance(before, worker_counts(metrics))
+            if before_connections is not None:
+                row[shape]["connection_balance"], row[shape]["connections_per_worker"] = balance(
+                    before_connections, settled_connections(metrics, before_connections, args.connections))
         if metrics and target.name in FEW_CONNECTION_TARGETS:
             row["few"] = measure_few_connections(args, url, metrics)
         return row
@@ -669,7 +706,8 @@ def measure_memory(args, env, reuseport_target):
             launched, url, _, _ = target.start(env)
             try:
                 pids = grow_cluster(launched, workers, START_TIMEOUT)
-                gc_line = next((l for l in launched.lines if "Workers' GC:" in l), "")
+                # The last word: the primary says it again when a scale changes what new workers get.
+                gc_line = next((l for l in reversed(launched.lines) if "Workers' GC:" in l), "")
                 for _ in range(50):
                     get_answer(url)
                 time.sleep(3)

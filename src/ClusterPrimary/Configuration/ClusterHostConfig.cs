@@ -37,6 +37,9 @@ internal sealed record ClusterHostConfig
     public required TimeSpan StartTimeout { get; init; }
     public required int MaxRestarts { get; init; }
 
+    /// <summary>The least wait before a worker that exited unexpectedly is restarted (<c>--restart-delay</c>).</summary>
+    public TimeSpan RestartDelay { get; init; }
+
     /// <summary>No heartbeat for this long means hung; <see cref="TimeSpan.Zero"/> disables the watchdog.</summary>
     public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -60,6 +60,13 @@ internal sealed class ClusterHostOptions
     public int MaxRestarts { get; set; } = 5;
 
     /// <summary>
+    /// Seconds to wait before restarting a worker that exited unexpectedly (crashed, was killed,
+    /// hung), as PM2's <c>restart_delay</c>; consecutive quick failures wait the longer of this and
+    /// the backoff schedule. Defaults to 0 (at once); 0 to 3600.
+    /// </summary>
+    public double RestartDelay { get; set; }
+
+    /// <summary>
     /// Seconds without a heartbeat after which a worker is hung: its stacks are captured, then it
     /// is killed and restarted. Defaults to 30; 0 disables the watchdog; up to 3600.
     /// </summary>

@@ -50,6 +50,7 @@ internal static class ClusterHostOptionsValidator
         {
             errors.Add($"--max-restarts must be from 0 to {MaxMaxRestarts} (got {options.MaxRestarts})");
         }
+        CheckSeconds("--restart-delay", options.RestartDelay, 0, errors);
         var appPath = ResolveApp(options.App, errors);
         var workingDirectory = ResolveWorkingDirectory(options.Cwd, appPath, errors);
         if (options.WorkerTimeout != 0)
@@ -101,6 +102,7 @@ internal static class ClusterHostOptionsValidator
             ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
             StartTimeout = TimeSpan.FromSeconds(options.StartTimeout),
             MaxRestarts = options.MaxRestarts,
+            RestartDelay = TimeSpan.FromSeconds(options.RestartDelay),
             WorkerTimeout = TimeSpan.FromSeconds(options.WorkerTimeout),
             MaxMemoryBytes = maxMemory,
             MaxRequests = options.MaxRequests,

@@ -22,8 +22,9 @@ internal sealed class OperatorCommands(
     ClusterEventLog events,
     IHostApplicationLifetime lifetime)
 {
-    /// <summary>The longest a scale waits for its workers: every new worker's start budget, with its restarts.</summary>
-    private TimeSpan ScaleBudget => config.StartTimeout * (config.MaxRestarts + 2) + TimeSpan.FromMinutes(1);
+    /// <summary>The longest a scale waits for its workers: every new worker's start budget, with its restarts and their waits.</summary>
+    private TimeSpan ScaleBudget =>
+        RestartBackoff.GiveUpBound(config.MaxRestarts, config.StartTimeout, config.RestartDelay) + config.StartTimeout + TimeSpan.FromMinutes(1);
 
     public async Task ExecuteAsync(OperatorMessage request, Func<OperatorMessage, Task> reply, CancellationToken cancellationToken)
     {

@@ -8,7 +8,11 @@ namespace ClusterHost.Primary.Supervision;
 /// ready is a failure however long it ran (a start timeout is a failed start). More than
 /// <c>maxRestarts</c> failures in a row and the slot is given up.
 /// </summary>
-internal sealed class RestartBackoff(int maxRestarts)
+/// <remarks>
+/// <c>--restart-delay</c> (<paramref name="restartDelay"/>) is the least wait before any restart,
+/// PM2's <c>restart_delay</c>: each wait is the larger of it and the schedule above.
+/// </remarks>
+internal sealed class RestartBackoff(int maxRestarts, TimeSpan restartDelay = default)
 {
     public static readonly TimeSpan InitialDelay = TimeSpan.FromMilliseconds(250);
     public const double Factor = 2;
@@ -16,6 +20,9 @@ internal sealed class RestartBackoff(int maxRestarts)
     public static readonly TimeSpan StableUptime = TimeSpan.FromSeconds(10);
 
     public int MaxRestarts { get; } = maxRestarts;
+
+    /// <summary>The least wait before any restart (<c>--restart-delay</c>); zero by default.</summary>
+    public TimeSpan RestartDelay { get; } = restartDelay;
 
     public int ConsecutiveFailures { get; private set; }
 
@@ -30,30 +37,30 @@ internal sealed class RestartBackoff(int maxRestarts)
         ConsecutiveFailures++;
         return ConsecutiveFailures > MaxRestarts
             ? new RestartDecision(true, TimeSpan.Zero, ConsecutiveFailures)
-            : new RestartDecision(false, DelayFor(ConsecutiveFailures), ConsecutiveFailures);
+            : new RestartDecision(false, DelayFor(ConsecutiveFailures, RestartDelay), ConsecutiveFailures);
     }
 
-    /// <summary>The wait before the restart that follows the <paramref name="failures"/>-th consecutive failure.</summary>
-    public static TimeSpan DelayFor(int failures)
+    /// <summary>
+    /// The wait before the restart that follows the <paramref name="failures"/>-th consecutive
+    /// failure: the schedule's, or <paramref name="restartDelay"/> when that is longer.
+    /// </summary>
+    public static TimeSpan DelayFor(int failures, TimeSpan restartDelay = default)
     {
-        if (failures <= 1)
-        {
-            return TimeSpan.Zero;
-        }
-        var delay = InitialDelay * Math.Pow(Factor, Math.Min(failures - 2, 30));
-        return delay < MaxDelay ? delay : MaxDelay;
+        var delay = failures <= 1 ? TimeSpan.Zero : InitialDelay * Math.Pow(Factor, Math.Min(failures - 2, 30));
+        delay = delay < MaxDelay ? delay : MaxDelay;
+        return delay > restartDelay ? delay : restartDelay;
     }
 
     /// <summary>
     /// The longest a slot whose worker never becomes ready runs before it is given up:
     /// <c>(maxRestarts + 1) × startTimeout</c> plus every backoff wait, launch and kill time aside.
     /// </summary>
-    public static TimeSpan GiveUpBound(int maxRestarts, TimeSpan startTimeout)
+    public static TimeSpan GiveUpBound(int maxRestarts, TimeSpan startTimeout, TimeSpan restartDelay = default)
     {
         var bound = startTimeout * (maxRestarts + 1);
         for (var failures = 1; failures <= maxRestarts; failures++)
         {
-            bound += DelayFor(failures);
+            bound += DelayFor(failures, restartDelay);
         }
         return bound;
     }

@@ -65,10 +65,21 @@ internal sealed class SlotSupervisor(
         {
             return null;
         }
+        ReportGcChange(slots.Count - 1, slots.Count);
         Run(slot);
         Log.ScaledUp(_logger, slot.Id, slots.Count);
         events?.Add(ClusterEventKind.ScaledUp, slot.Id, null, $"worker {slot.Id} added ({slots.Count} workers)");
         return slot;
+    }
+
+    // The workers launched from now on get other GC settings (--worker-gc auto, the count crossed the CPUs'): said once.
+    private void ReportGcChange(int before, int after)
+    {
+        var cpus = Environment.ProcessorCount;
+        if (WorkerGcSettings.For(config.WorkerGc, before, cpus).Count != WorkerGcSettings.For(config.WorkerGc, after, cpus).Count)
+        {
+            Log.WorkerGcSettings(_logger, WorkerGcSettings.Describe(config, after, cpus));
+        }
     }
 
     /// <summary>Drains and removes the highest worker slot (SIGTTOU); never the last one.</summary>
@@ -96,6 +107,7 @@ internal sealed class SlotSupervisor(
             return false;
         }
         Log.ScalingDown(_logger, slot.Id, slots.Count);
+        ReportGcChange(slots.Count + 1, slots.Count);
         var pid = slot.Current?.Pid;
         events?.Add(ClusterEventKind.ScaledDown, slot.Id, pid, $"worker {slot.Id} draining ({slots.Count} workers remain)");
         await slot.StopAsync(config.ShutdownTimeout, WorkerExitReason.ScaleDown).ConfigureAwait(false);

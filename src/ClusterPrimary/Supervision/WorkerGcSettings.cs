@@ -68,7 +68,10 @@ internal static class WorkerGcSettings
     /// Which GC settings the workers of <paramref name="config"/> get, for the log at start: the
     /// primary's environment is what they inherit.
     /// </summary>
-    public static string Describe(ClusterHostConfig config, int cpus)
+    public static string Describe(ClusterHostConfig config, int cpus) => Describe(config, config.Workers, cpus);
+
+    /// <summary>The same, for a cluster of <paramref name="workers"/> workers (after a scale).</summary>
+    public static string Describe(ClusterHostConfig config, int workers, int cpus)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -76,7 +79,7 @@ internal static class WorkerGcSettings
             environment[(string)entry.Key] = entry.Value as string;
         }
         var appConfig = config.WorkerGc == WorkerGcMode.Auto ? AppRuntimeConfig.Read(WorkerRuntimeSettings.RuntimeConfigPath(config.AppPath)) : null;
-        return Describe(config.WorkerGc, config.Workers, cpus, AppChoice(environment, appConfig));
+        return Describe(config.WorkerGc, workers, cpus, AppChoice(environment, appConfig));
     }
 
     /// <summary>One line for the log: which GC settings the workers get, and why.</summary>

@@ -57,7 +57,7 @@ internal sealed class WorkerSlot
         _config = config;
         _time = time;
         _logger = logger;
-        _backoff = new RestartBackoff(config.MaxRestarts);
+        _backoff = new RestartBackoff(config.MaxRestarts, config.RestartDelay);
     }
 
     public int Id { get; }

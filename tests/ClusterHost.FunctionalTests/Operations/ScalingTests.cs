@@ -29,6 +29,20 @@ public sealed class ScalingTests(ITestOutputHelper output)
         Assert.False(ProcessTable.IsAlive(added));
         Assert.Contains(primary.Lines, l => l.Contains("Scaled up: worker 2 added (3 workers)", StringComparison.Ordinal));
         Assert.Contains(primary.Lines, l => l.Contains("Scaling down: draining worker 2 (2 workers remain)", StringComparison.Ordinal));
+        // --worker-gc auto: once there are more workers than CPUs, the workers launched from then on
+        // get workstation GC, and the primary says so when a scale crosses that line (either way).
+        var gcLines = primary.Lines.Where(l => l.Contains("Workers' GC:", StringComparison.Ordinal)).ToList();
+        if (Environment.ProcessorCount == 2)
+        {
+            Assert.Equal(3, gcLines.Count);
+            Assert.Contains("DOTNET_gcServer=0", gcLines[1], StringComparison.Ordinal);
+            Assert.Contains("3 workers on 2 CPUs", gcLines[1], StringComparison.Ordinal);
+            Assert.Contains("the runtime's defaults", gcLines[2], StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Single(gcLines);
+        }
     }
 
     [Fact]

@@ -77,4 +77,32 @@ public sealed class RestartBackoffTests
         Assert.Equal(TimeSpan.FromSeconds(183.75), RestartBackoff.GiveUpBound(5, TimeSpan.FromSeconds(30)));
         Assert.Equal(TimeSpan.FromSeconds(1), RestartBackoff.GiveUpBound(0, TimeSpan.FromSeconds(1)));
     }
+
+    [Fact]
+    public void RestartDelay_IsTheLeastWait_AndTheScheduleWinsOnceItIsLonger()
+    {
+        var backoff = new RestartBackoff(maxRestarts: 9, restartDelay: TimeSpan.FromSeconds(1.5));
+
+        var delays = Enumerable.Range(0, 9).Select(_ => backoff.OnExit(Quick, becameReady: true).Delay.TotalMilliseconds);
+
+        Assert.Equal([1500, 1500, 1500, 1500, 2000, 4000, 8000, 16000, 16000], delays);
+    }
+
+    [Fact]
+    public void RestartDelay_AppliesAfterAStableWorkerToo()
+    {
+        var backoff = new RestartBackoff(maxRestarts: 5, restartDelay: TimeSpan.FromSeconds(3));
+
+        var decision = backoff.OnExit(RestartBackoff.StableUptime * 2, becameReady: true);
+
+        Assert.Equal(1, decision.ConsecutiveFailures);
+        Assert.Equal(TimeSpan.FromSeconds(3), decision.Delay);
+    }
+
+    [Fact]
+    public void GiveUpBound_CountsTheRestartDelay()
+    {
+        // --max-restarts 2, --start-timeout 10 s, --restart-delay 1 s: 3 × 10 s + 1 + 1 s.
+        Assert.Equal(TimeSpan.FromSeconds(32), RestartBackoff.GiveUpBound(2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
+    }
 }

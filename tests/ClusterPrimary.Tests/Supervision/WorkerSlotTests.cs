@@ -23,7 +23,7 @@ public sealed class WorkerSlotTests
 
     public WorkerSlotTests() => _launcher = new FakeWorkerLauncher(_time);
 
-    private WorkerSlot CreateSlot(int maxRestarts = 5, double startTimeoutSeconds = 30) => new(0, _launcher, _front, new ClusterHostConfig
+    private WorkerSlot CreateSlot(int maxRestarts = 5, double startTimeoutSeconds = 30, double restartDelaySeconds = 0) => new(0, _launcher, _front, new ClusterHostConfig
     {
         Workers = 1,
         Urls = [],
@@ -32,6 +32,7 @@ public sealed class WorkerSlotTests
         ShutdownTimeout = TimeSpan.FromSeconds(30),
         StartTimeout = TimeSpan.FromSeconds(startTimeoutSeconds),
         MaxRestarts = maxRestarts,
+        RestartDelay = TimeSpan.FromSeconds(restartDelaySeconds),
     }, _time, _logger);
 
     // ---- The table ----
@@ -148,6 +149,25 @@ public sealed class WorkerSlotTests
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
         await WaitForLaunchesAsync(slot, 3);
+        await StopAsync(slot);
+    }
+
+    [Fact]
+    public async Task RestartDelay_HoldsEvenTheFirstRestartBack()
+    {
+        var slot = CreateSlot(restartDelaySeconds: 2);
+        _ = slot.RunAsync();
+        await WaitForLaunchesAsync(slot, 1);
+        _launcher.Launches[0].Process.Exit(1); // failure 1: --restart-delay 2 s, not at once
+        await slot.WaitForStateAsync(Backoff);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.Single(_launcher.Launches);
+        Assert.Equal(Backoff, slot.State);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitForLaunchesAsync(slot, 2);
+        Assert.Equal([0, 2000], _launcher.Launches.Select(l => l.At.TotalMilliseconds));
         await StopAsync(slot);
     }
 
