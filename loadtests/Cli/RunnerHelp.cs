@@ -25,6 +25,8 @@ internal static class RunnerHelp
         text.AppendLine("  chaos            non-retrying load under reloads, kills, stops, recycling, scaling, a stdout flood");
         text.AppendLine("  mixed-cost       requests of two CPU costs (/work?us=) at a fixed offered rate (--rate, open loop:");
         text.AppendLine("                   latency from the time due) or closed loop (capacity): p50, p99, p99.9 per class");
+        text.AppendLine("  signalr          chat clients (tests/Apps/ChatRoom) each broadcasting: connections made and receivers");
+        text.AppendLine("                   per message, before and after a worker is killed");
         text.AppendLine();
         text.AppendLine("options:");
         foreach (var option in RunnerSwitches.All)

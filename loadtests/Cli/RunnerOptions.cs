@@ -20,10 +20,8 @@ internal sealed class RunnerOptions
     public const double MaxWarmupSeconds = 60;
     public const int MaxWorkMicroseconds = 100_000; // SampleApp's /work cap
 
-    public static readonly IReadOnlyList<string> Modes = ["reuseport", "proxy"];
-
-    /// <summary>The signalr scenario runs in shared mode too (its clients need no fault endpoint of the SampleApp).</summary>
-    public static readonly IReadOnlyList<string> SignalRModes = ["reuseport", "proxy", "shared"];
+    /// <summary>The balancing modes the runner starts a cluster in: every mode <c>clusterhost</c> has.</summary>
+    public static readonly IReadOnlyList<string> Modes = ["reuseport", "shared", "handoff", "proxy"];
     public const int MaxClients = 1000;
     public static readonly IReadOnlyList<string> BalancePolicies = ["round-robin", "least-requests", "power-of-two", "random"];
 

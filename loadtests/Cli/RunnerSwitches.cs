@@ -11,8 +11,8 @@ internal static class RunnerSwitches
 
     public static readonly IReadOnlyList<RunnerSwitch> All =
     [
-        new("--mode", "MODE", "balancing mode of the cluster the runner starts: reuseport or proxy, and shared for signalr (default reuseport)", Any,
-            (o, v) => OneOf(v, o.Scenario == ScenarioKind.SignalR ? RunnerOptions.SignalRModes : RunnerOptions.Modes, x => o.Mode = x)),
+        new("--mode", "MODE", "balancing mode of the cluster the runner starts: reuseport, shared, handoff or proxy (default reuseport)", Any,
+            (o, v) => OneOf(v, RunnerOptions.Modes, x => o.Mode = x)),
         new("--balance", "POLICY", "proxy mode's policy, passed to the primary: round-robin, least-requests, power-of-two, random (default: the primary's)", Any,
             (o, v) => OneOf(v, RunnerOptions.BalancePolicies, x => o.Balance = x)),
         new("--workers", "N", $"workers of the cluster the runner starts, {RunnerOptions.MinWorkers} to {RunnerOptions.MaxWorkers} (default: CPUs, at least 2)", Any,

@@ -45,7 +45,8 @@ internal sealed record ChaosReport : IScenarioReport
         foreach (var request in requests.OrderBy(r => r.StartMs))
         {
             owners.TryGetValue(request.Connection, out var ownerPid);
-            // Behind the proxy a connection belongs to no worker: each request may reach another.
+            // Behind the proxy a connection belongs to no worker: each request may reach another. In the
+            // connection-level modes (reuseport, shared, handoff) it belongs to one worker for its life.
             int? owner = ownerPid == 0 || mode == "proxy" ? null : ownerPid;
             if (request.Succeeded)
             {
@@ -66,7 +67,7 @@ internal sealed record ChaosReport : IScenarioReport
             var killedUnder = kills.Any(k =>
                 (owner is null || owner == k.Pid) && k.AtMs <= request.EndMs + Slack && (owner is not null || k.AtMs >= request.StartMs - Slack));
             var nonIdempotent = request.Kind is RequestKind.Upload or RequestKind.SlowUpload;
-            var allowed = killedUnder && (mode == "reuseport" || nonIdempotent);
+            var allowed = killedUnder && (mode != "proxy" || nonIdempotent);
             var why = allowed ? "" : killedUnder
                 ? "an idempotent request lost to a killed worker behind the proxy (it should have gone to another worker)"
                 : "no SIGKILL explains it";

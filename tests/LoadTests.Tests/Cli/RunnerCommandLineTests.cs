@@ -108,7 +108,7 @@ public sealed class RunnerCommandLineTests
     [InlineData("unknown option '--bogus'", "stickiness", "--bogus", "1")]
     [InlineData("--workers must be from 2 to 64 (got '1')", "stickiness", "--workers", "1")]
     [InlineData("--workers must be a whole number (got 'many')", "stickiness", "--workers", "many")]
-    [InlineData("--mode must be one of reuseport, proxy (got 'shared')", "stickiness", "--mode", "shared")]
+    [InlineData("--mode must be one of reuseport, shared, handoff, proxy (got 'sticky')", "stickiness", "--mode", "sticky")]
     [InlineData("--balance must be one of round-robin, least-requests, power-of-two, random (got 'sticky')", "stickiness", "--mode", "proxy", "--balance", "sticky")]
     [InlineData("--url must be http://127.0.0.1:PORT", "stickiness", "--url", "http://example.com:80")]
     [InlineData("--url must be http://127.0.0.1:PORT", "stickiness", "--url", "https://127.0.0.1:443")]
