@@ -123,6 +123,12 @@ internal sealed class HandoffRotation(TimeProvider time)
     /// queue was full (it gets none until it acknowledges one), else its socket is closed (it gets
     /// none again). Raises no <see cref="Changed"/>: no room appeared.
     /// </summary>
+    /// <remarks>
+    /// Only an acknowledgement clears a full queue, so a launch is held back only while it still
+    /// holds a connection it has not acknowledged. Its acknowledgements can all arrive between the
+    /// failed send and this call (the worker emptied its queue meanwhile): then nothing would
+    /// ever clear it, and a healthy worker would get no connection again; it stays in turn instead.
+    /// </remarks>
     public void NotSent(WorkerInstance instance, bool queueFull)
     {
         lock (_gate)
@@ -132,7 +138,7 @@ internal sealed class HandoffRotation(TimeProvider time)
                 target.Unacknowledged = Math.Max(0, target.Unacknowledged - 1);
                 if (queueFull)
                 {
-                    target.Blocked = true;
+                    target.Blocked = target.Unacknowledged > 0;
                 }
                 else
                 {
@@ -198,7 +204,7 @@ internal sealed class HandoffRotation(TimeProvider time)
 
         public bool Ready { get; set; }
 
-        /// <summary>Its socket queue was full at the last send; cleared by its next acknowledgement.</summary>
+        /// <summary>Its socket queue was full at the last send; cleared by its next acknowledgement (set only while one is due).</summary>
         public bool Blocked { get; set; }
 
         public int Unacknowledged { get; set; }

@@ -157,13 +157,44 @@ public sealed class HandoffRotationTests
     public void NotSent_QueueFull_SkipsTheWorker_UntilItAcknowledges()
     {
         var rotation = Rotation(W0, W1);
+        Assert.Equal(W0, Next(rotation)); // sent: unread in W0's queue
+        Assert.Equal(W1, Next(rotation));
         Assert.Equal(W0, Next(rotation));
         rotation.NotSent(W0, queueFull: true);
 
-        Assert.Equal(0, rotation.Unacknowledged(W0));
+        Assert.Equal(1, rotation.Unacknowledged(W0));
         Assert.Equal([W1, W1], Enumerable.Range(0, 2).Select(_ => Next(rotation)));
 
         rotation.Acknowledged(W0);
+        Assert.Equal(W0, Next(rotation));
+    }
+
+    [Fact]
+    public void NotSent_QueueFull_AfterTheWorkerAcknowledgedEverythingItHeld_KeepsItInTurn()
+    {
+        var rotation = Rotation(W0, W1);
+        Assert.Equal(W0, Next(rotation));
+        Assert.Equal(W1, Next(rotation));
+        Assert.Equal(W0, Next(rotation)); // its send finds W0's queue full...
+        rotation.Acknowledged(W0);        // ...and W0 reads and acknowledges the first before NotSent runs
+        rotation.NotSent(W0, queueFull: true);
+
+        // Nothing of W0's is left to acknowledge: no acknowledgement would ever clear a block.
+        Assert.Equal(0, rotation.Unacknowledged(W0));
+        Assert.Equal([W1, W0, W1, W0], Enumerable.Range(0, 4).Select(_ => Next(rotation)));
+    }
+
+    [Fact]
+    public void NotSent_QueueFull_OnTheOnlyWorker_AfterItAcknowledgedEverything_StillLeavesRoom()
+    {
+        var rotation = Rotation(W0);
+        Next(rotation);
+        Next(rotation);
+        rotation.Acknowledged(W0);
+        rotation.NotSent(W0, queueFull: true);
+
+        // Without room the front stops accepting, and only an acknowledgement would bring it back.
+        Assert.True(rotation.HasRoom);
         Assert.Equal(W0, Next(rotation));
     }
 
