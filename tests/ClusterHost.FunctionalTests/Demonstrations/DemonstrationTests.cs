@@ -58,7 +58,11 @@ public sealed class DemonstrationTests(ITestOutputHelper output)
 
         Assert.Contains(onBlocked, r => r.DurationMs >= 2500);
         Assert.True(onOthers.Count >= 10, $"only {onOthers.Count} requests completed on the other worker during the block");
-        Assert.All(onOthers, r => Assert.True(r.Succeeded && r.DurationMs < 250, $"a request on connection {r.Connection} (other worker) took {r.DurationMs:0} ms: {r.Outcome}"));
+        // Relative to the block, not an absolute time: on a loaded 2-core machine a request can wait
+        // a few hundred ms for a CPU, but none on the other worker waits for the blocked one.
+        var bound = block.DurationMs / 4;
+        Assert.All(onOthers, r => Assert.True(r.Succeeded && r.DurationMs < bound,
+            $"a request on connection {r.Connection} (other worker) took {r.DurationMs:0} ms, a quarter of the {block.DurationMs:0} ms block is {bound:0} ms: {r.Outcome}"));
         var svg = XDocument.Load(results.File("timeline.svg"));
         Assert.Equal("svg", svg.Root!.Name.LocalName);
         await AssertNothingLeftAsync(runner, run);
