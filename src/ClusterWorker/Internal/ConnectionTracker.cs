@@ -13,6 +13,7 @@ internal sealed class ConnectionTracker(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, TrackedConnection> _connections = new(StringComparer.Ordinal);
     private volatile bool _draining;
+    private int _acceptsPending;
 
     public int Count => _connections.Count;
 
@@ -23,13 +24,22 @@ internal sealed class ConnectionTracker(TimeProvider time)
 
     public void BeginDraining() => _draining = true;
 
+    /// <summary>Accepts pending on the tracked listeners (Kestrel keeps one per listener until the listener closes).</summary>
+    public int AcceptsPending => Volatile.Read(ref _acceptsPending);
+
+    /// <summary>A tracked listener's accept began.</summary>
+    public void AcceptStarting() => Interlocked.Increment(ref _acceptsPending);
+
+    /// <summary>A tracked listener's accept returned (a connection, which <see cref="Accepted"/> has counted, or none: it closed).</summary>
+    public void AcceptEnded() => Interlocked.Decrement(ref _acceptsPending);
+
     /// <summary>How long <paramref name="connection"/> has been without a request in flight (zero while one is).</summary>
     public TimeSpan IdleTime(TrackedConnection connection) =>
         connection.IsIdle ? time.GetElapsedTime(connection.LastActivity) : TimeSpan.Zero;
 
     /// <summary>
     /// A connection a listener returned to Kestrel whose connection middleware has not run yet
-    /// (a handed-off one): counted from now, so a drain that starts meanwhile waits for it instead
+    /// (a handed-off or a tracked socket listener's one): counted from now, so a drain that starts meanwhile waits for it instead
     /// of leaving it to Kestrel's stop, which would close it unread. <see cref="Track"/> takes it over.
     /// </summary>
     public void Accepted(ConnectionContext context) =>

@@ -46,6 +46,13 @@ internal sealed class WorkerDrain(
 
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// How long the drain waits, at most, for the accepts pending on the listeners it closed to
+    /// return (each at once, normally: a closed listener's accept fails), so that a connection
+    /// accepted just before the close is counted before the drain looks for open connections: 1 s.
+    /// </summary>
+    internal static readonly TimeSpan AcceptSettle = TimeSpan.FromSeconds(1);
+
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -55,7 +62,8 @@ internal sealed class WorkerDrain(
 
         var idleBound = IdleBound(environment.ListenMode);
         var budget = hostOptions.Value.ShutdownTimeout - KestrelStopReserve;
-        while (connections.Count > 0 && time.GetElapsedTime(started) < budget)
+        while ((connections.Count > 0 || (connections.AcceptsPending > 0 && time.GetElapsedTime(started) < AcceptSettle))
+            && time.GetElapsedTime(started) < budget)
         {
             foreach (var connection in connections.Connections)
             {

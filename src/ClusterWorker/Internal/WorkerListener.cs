@@ -111,6 +111,12 @@ internal static class WorkerListener
                 throw;
             }
         });
+        // After UseSockets, so that Kestrel binds through it (the last factory that can bind wins):
+        // connections on the primary's endpoints are counted at accept (TrackedSocketListenerFactory).
+        builder.ConfigureServices(services => services.AddSingleton<IConnectionListenerFactory>(sp => new TrackedSocketListenerFactory(
+            new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
+            connections,
+            endpoint => TrackedSocketListenerFactory.IsPrimaryEndPoint(environment, endpoint))));
     }
 
     /// <summary>
