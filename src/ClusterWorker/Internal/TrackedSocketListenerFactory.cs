@@ -33,31 +33,4 @@ internal sealed class TrackedSocketListenerFactory(
         FileHandleEndPoint handle => environment.InheritedDescriptors.Contains((int)handle.FileHandle),
         _ => false,
     };
-
-    private sealed class TrackedSocketListener(IConnectionListener inner, ConnectionTracker connections) : IConnectionListener
-    {
-        public EndPoint EndPoint => inner.EndPoint;
-
-        public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
-        {
-            connections.AcceptStarting();
-            try
-            {
-                var connection = await inner.AcceptAsync(cancellationToken).ConfigureAwait(false);
-                if (connection is not null)
-                {
-                    connections.Accepted(connection);
-                }
-                return connection;
-            }
-            finally
-            {
-                connections.AcceptEnded();
-            }
-        }
-
-        public ValueTask UnbindAsync(CancellationToken cancellationToken = default) => inner.UnbindAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
 }

@@ -7,10 +7,18 @@ namespace ClusterHost.FunctionalTests.Operations;
 
 public sealed class SoakTests(ITestOutputHelper output)
 {
-    private const int Restarts = 100;
+    /// <summary>Worker restarts (rolling reloads of 2 workers): enough that a descriptor or thread kept per restart shows many times over the bound.</summary>
+    private const int Restarts = 60;
+
+    /// <summary>
+    /// Growth allowed in the primary's descriptors and threads. A leak grows with the restarts (at
+    /// least one per restart: 60 here); what does not settle within the wait is output pipes and
+    /// sockets of the last workers that a loaded machine closes late (up to 10 seen in CI).
+    /// </summary>
+    private const int Slack = Restarts / 4;
 
     [Fact]
-    public async Task HundredWorkerRestarts_LeaveNoZombie_AndThePrimarysFdsAndThreadsFlat()
+    public async Task SixtyWorkerRestarts_LeaveNoZombie_AndThePrimarysFdsAndThreadsFlat()
     {
         await using var primary = ClusterProcess.StartPrimary(output, "--workers", "2", "--urls", "http://127.0.0.1:0");
         var (url, _) = await primary.WaitForReadyAsync();
@@ -26,7 +34,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         // relay and affinity sockets) close at their own pace, so wait for the count to settle.
         var after = Measure(primary.Pid);
         for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-             (after.Fds > before.Fds + 5 || after.Threads > before.Threads + 5) && DateTime.UtcNow < deadline;
+             (after.Fds > before.Fds + Slack || after.Threads > before.Threads + Slack) && DateTime.UtcNow < deadline;
              after = Measure(primary.Pid))
         {
             await Task.Delay(200);
@@ -39,8 +47,8 @@ public sealed class SoakTests(ITestOutputHelper output)
         Assert.Equal(2, ProcessTable.Descendants(primary.Pid).Count(pid => ProcessTable.CommandLine(pid).Contains("SampleApp.dll", StringComparison.Ordinal)));
         // A leak shows as growth; fewer is fine (pooled connections and output pipes of earlier
         // workers close at their own pace).
-        Assert.InRange(after.Fds, 0, before.Fds + 5);
-        Assert.InRange(after.Threads, 0, before.Threads + 5);
+        Assert.InRange(after.Fds, 0, before.Fds + Slack);
+        Assert.InRange(after.Threads, 0, before.Threads + Slack);
     }
 
     private static async Task ReloadAsync(ClusterProcess primary, int times)
