@@ -1430,6 +1430,13 @@ def mixed_only_main(args, dotnet, env, cluster_env, node, started, t0, load_befo
     mixed["load_before"] = load_before
     mixed["load_after"] = " ".join(open("/proc/loadavg").read().split()[:3])
     text = mixed_only_report(args, machine(args, dotnet, node), mixed, started, time.monotonic() - t0)
+    return publish(args, text)
+
+
+
+def publish(args, text):
+    """Writes the report to --out and stdout, and says which of the processes the benchmark started
+    still run; exit code 1 when any does."""
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)
@@ -1704,16 +1711,7 @@ def main():
                   started, time.monotonic() - t0, tls, mixed=mixed, memory=memory)
     if signalr:
         text += signalr_report(args, signalr, dotnet)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
-    print(text)
-    all_pids = sorted(p for launched in Launched.registry for p in launched.all_pids())
-    left = [p for p in all_pids if is_ours(p)]
-    log(f"report written to {args.out}")
-    print(f"bench: started pids {', '.join(map(str, all_pids))}; still running: {', '.join(map(str, left)) or 'none'}",
-          file=sys.stderr)
-    return 1 if left else 0
+    return publish(args, text)
 
 
 if __name__ == "__main__":
