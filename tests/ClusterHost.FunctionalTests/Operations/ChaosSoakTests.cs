@@ -15,13 +15,13 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport")]
     [InlineData("proxy")]
-    public async Task ThirtySecondsOfChaos_UnderNonRetryingClients_HasNoDefect(string mode)
+    public async Task TwentySecondsOfChaos_UnderNonRetryingClients_HasNoDefect(string mode)
     {
         var json = Path.Combine(Path.GetTempPath(), $"clusterhost-chaos-{Guid.NewGuid():N}.json");
         try
         {
             await using var runner = ClusterProcess.StartLoadTests(output,
-                "chaos", "--mode", mode, "--workers", "2", "--duration", "30", "--seed", "17", "--json", json);
+                "chaos", "--mode", mode, "--workers", "2", "--duration", "20", "--seed", "17", "--json", json);
 
             var exit = await runner.WaitForExitAsync(TimeSpan.FromSeconds(150));
 
