@@ -6,7 +6,7 @@ namespace ClusterHost.Primary;
 /// Every log message of the primary, with its event id: 1-99 supervision, 100-199 control
 /// channel, 200-299 balancing, 300-399 metrics, 600-649 systemd (Log.Systemd.cs), 1300-1349 SignalR
 /// connection affinity (Log.SignalR.cs), 1400-1449 probe-free proxy health and the app's /metrics
-/// route (Log.Probe.cs), 900-949 handoff (Log.Handoff.cs).
+/// route (Log.Probe.cs), 900-949 handoff (Log.Handoff.cs), 1500-1549 standby processes (Log.Standby.cs).
 /// </summary>
 internal static partial class Log
 {

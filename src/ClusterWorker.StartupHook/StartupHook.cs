@@ -6,7 +6,8 @@ using System.Runtime.Loader;
 /// The .NET startup hook the ClusterHost primary names in <c>DOTNET_STARTUP_HOOKS</c> for every
 /// worker. The runtime calls <see cref="Initialize"/> before the app's <c>Main</c>; it makes the
 /// ClusterHost worker assembly loadable from this hook's folder and registers it as an ASP.NET
-/// Core hosting startup, whose <c>IHostingStartup</c> then configures the app's web host.
+/// Core hosting startup, whose <c>IHostingStartup</c> then configures the app's web host. A standby
+/// (<see cref="Standby"/>) first waits here for the slot it is to take.
 /// </summary>
 /// <remarks>
 /// The runtime requires this exact shape: a type named <c>StartupHook</c> in no namespace with a
@@ -40,6 +41,11 @@ internal static class StartupHook
             var path = Path.Combine(folder, name.Name + ".dll");
             return name.Name == WorkerAssembly && File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
         };
+        if (Environment.GetEnvironmentVariable(Standby.Variable) == "1")
+        {
+            // A standby (--standby): warm, then wait here, before the app's Main, for a slot.
+            Standby.WaitForSlot();
+        }
         Environment.SetEnvironmentVariable(HostingStartupAssembliesVariable,
             Append(Environment.GetEnvironmentVariable(HostingStartupAssembliesVariable), WorkerAssembly));
     }

@@ -40,6 +40,9 @@ internal sealed record ClusterHostConfig
     /// <summary>The least wait before a worker that exited unexpectedly is restarted (<c>--restart-delay</c>).</summary>
     public TimeSpan RestartDelay { get; init; }
 
+    /// <summary>Warm standby processes kept to replace or add workers quickly (<c>--standby</c>); 0 by default.</summary>
+    public int Standby { get; init; }
+
     /// <summary>No heartbeat for this long means hung; <see cref="TimeSpan.Zero"/> disables the watchdog.</summary>
     public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

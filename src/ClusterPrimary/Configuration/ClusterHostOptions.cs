@@ -67,6 +67,14 @@ internal sealed class ClusterHostOptions
     public double RestartDelay { get; set; }
 
     /// <summary>
+    /// Warm standby processes kept ready to take the place of a worker that exits or is added:
+    /// each has started the .NET runtime and warmed ASP.NET Core, but runs none of the app's code
+    /// until it takes a slot. Each costs about one idle worker's memory. Defaults to 0 (none);
+    /// 0 to 16.
+    /// </summary>
+    public int Standby { get; set; }
+
+    /// <summary>
     /// Seconds without a heartbeat after which a worker is hung: its stacks are captured, then it
     /// is killed and restarted. Defaults to 30; 0 disables the watchdog; up to 3600.
     /// </summary>

@@ -16,6 +16,7 @@ internal static class ClusterHostOptionsValidator
     public const double MaxTimeoutSeconds = 3600;
     public const int MaxMaxRestarts = 1000;
     public const int MaxJitter = 1_000_000;
+    public const int MaxStandby = 16;
 
     /// <summary>Where the default app sits beside the primary (copied there by the build).</summary>
     public static string DefaultAppPath => Path.Combine(AppContext.BaseDirectory, "sample", "SampleApp.dll");
@@ -51,6 +52,10 @@ internal static class ClusterHostOptionsValidator
             errors.Add($"--max-restarts must be from 0 to {MaxMaxRestarts} (got {options.MaxRestarts})");
         }
         CheckSeconds("--restart-delay", options.RestartDelay, 0, errors);
+        if (options.Standby is < 0 or > MaxStandby)
+        {
+            errors.Add($"--standby must be from 0 to {MaxStandby} (got {options.Standby})");
+        }
         var appPath = ResolveApp(options.App, errors);
         var workingDirectory = ResolveWorkingDirectory(options.Cwd, appPath, errors);
         if (options.WorkerTimeout != 0)
@@ -103,6 +108,7 @@ internal static class ClusterHostOptionsValidator
             StartTimeout = TimeSpan.FromSeconds(options.StartTimeout),
             MaxRestarts = options.MaxRestarts,
             RestartDelay = TimeSpan.FromSeconds(options.RestartDelay),
+            Standby = options.Standby,
             WorkerTimeout = TimeSpan.FromSeconds(options.WorkerTimeout),
             MaxMemoryBytes = maxMemory,
             MaxRequests = options.MaxRequests,

@@ -5,6 +5,7 @@ using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Operator;
 using ClusterHost.Primary.Status;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Supervision.Standby;
 using ClusterHost.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,9 +17,9 @@ namespace ClusterHost.Primary.Hosting;
 /// <list type="table">
 /// <item><term>StartingAsync</term><description>claim the public endpoints (the front), then the metrics endpoint (and status page), then the control socket. A port in use or a control socket another primary listens on ends the start here, before any worker, as <see cref="StartupError"/>.</description></item>
 /// <item><term>StartAsync</term><description>take the operator's signals, start the workers, the reload queue, the watch, the status sampler and the reports to systemd (status, watchdog).</description></item>
-/// <item><term>StartedAsync</term><description>log "ClusterHost ready" and tell systemd READY=1 once every slot has a ready worker.</description></item>
-/// <item><term>StoppingAsync</term><description>add and remove no more workers, give the signals back, tell systemd STOPPING=1, stop accepting on the public URLs.</description></item>
-/// <item><term>StopAsync</term><description>stop the loops, drain every worker, wait for every task started.</description></item>
+/// <item><term>StartedAsync</term><description>log "ClusterHost ready" and tell systemd READY=1 once every slot has a ready worker; then start the standbys (<c>--standby</c>).</description></item>
+/// <item><term>StoppingAsync</term><description>add and remove no more workers, end the standbys, give the signals back, tell systemd STOPPING=1, stop accepting on the public URLs.</description></item>
+/// <item><term>StopAsync</term><description>stop the loops, drain every worker, wait for every task started and every standby's exit.</description></item>
 /// <item><term>StoppedAsync</term><description>stop the metrics endpoint and then the control socket last: they answered while the workers drained.</description></item>
 /// </list>
 /// </summary>
@@ -28,6 +29,7 @@ internal sealed class ClusterLifecycle(
     MetricsServer metrics,
     SlotSupervisor supervisor,
     WorkerSlots slots,
+    StandbyPool standbys,
     ReloadQueue reloads,
     WorkerWatch watch,
     ClusterSignals signals,
@@ -106,6 +108,7 @@ internal sealed class ClusterLifecycle(
         var workers = current.Count == 1 ? "1 worker" : string.Create(CultureInfo.InvariantCulture, $"{current.Count} workers");
         Log.ClusterReady(logger, string.Join(", ", front.Urls), EnumNames<BalancingMode>.ToName(front.Mode), workers, config.WorkingDirectory, pids);
         serviceManager.Ready();
+        standbys.Start();
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -115,6 +118,7 @@ internal sealed class ClusterLifecycle(
             return;
         }
         var live = supervisor.BeginShutdown();
+        standbys.Close();
         signals.Dispose();
         serviceManager.Stopping(live);
         Log.ShuttingDown(logger, live, config.ShutdownTimeout);
@@ -130,6 +134,7 @@ internal sealed class ClusterLifecycle(
         await _stopping.CancelAsync().ConfigureAwait(false);
         await supervisor.DrainAsync().ConfigureAwait(false);
         await tasks.WhenAllAsync().ConfigureAwait(false);
+        await standbys.WhenClosedAsync().ConfigureAwait(false);
     }
 
     public async Task StoppedAsync(CancellationToken cancellationToken)

@@ -50,7 +50,18 @@ internal sealed class OperatorServer(
             Log.OperatorSocketTaken(logger, path);
             return;
         }
-        _accepts = new SocketAcceptLoop(OperatorSocketBinder.Bind(path), ServeAsync);
+        Socket listener;
+        try
+        {
+            listener = OperatorSocketBinder.Bind(path);
+        }
+        catch (ClusterStartupException) when (config.ControlSocketIsDefault && OperatorSocketBinder.IsListening(path))
+        {
+            // The same, when that primary started at the same moment and bound it first.
+            Log.OperatorSocketTaken(logger, path);
+            return;
+        }
+        _accepts = new SocketAcceptLoop(listener, ServeAsync);
         Path = path;
         status.ControlSocket = path;
         Log.OperatorListening(logger, path);

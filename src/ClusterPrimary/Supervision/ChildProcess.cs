@@ -5,7 +5,8 @@ namespace ClusterHost.Primary.Supervision;
 
 /// <summary>
 /// A child OS process: started with its output read (by the caller's pumps, or line by line) and
-/// its stdin closed, its exit observed, and killable with every process it started.
+/// its stdin closed (or kept for one message, <see cref="SendAndCloseInput"/>), its exit observed,
+/// and killable with every process it started.
 /// </summary>
 /// <remarks>
 /// .NET reaps every child it starts (its SIGCHLD handler waits on them), so an exited child never
@@ -19,7 +20,8 @@ internal sealed class ChildProcess
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Action _onExited;
+    private Action _onExited;
+    private bool _exitHandled;
     private readonly Lock _gate = new();
     private bool _isReleased;
     private DateTimeOffset? _startTime;
@@ -70,23 +72,77 @@ internal sealed class ChildProcess
     /// <paramref name="onExited"/> runs once <see cref="Exited"/> has completed, possibly before
     /// this method returns.
     /// </summary>
-    public static ChildProcess Start(ProcessStartInfo startInfo, Action<string> onOutputLine, Action<string> onErrorLine, Action onExited) =>
-        Start(startInfo, stream => ReadLinesAsync(stream, onOutputLine), stream => ReadLinesAsync(stream, onErrorLine), onExited);
+    public static ChildProcess Start(ProcessStartInfo startInfo, Action<string> onOutputLine, Action<string> onErrorLine, Action onExited, bool keepInput = false) =>
+        Start(startInfo, stream => ReadLinesAsync(stream, onOutputLine), stream => ReadLinesAsync(stream, onErrorLine), onExited, keepInput);
 
     /// <summary>
     /// Starts the process with <paramref name="pumpOutput"/> and <paramref name="pumpError"/>
     /// reading its stdout and stderr pipes until they end; see the other overload.
     /// </summary>
-    public static ChildProcess Start(ProcessStartInfo startInfo, Func<Stream, Task> pumpOutput, Func<Stream, Task> pumpError, Action onExited)
+    public static ChildProcess Start(ProcessStartInfo startInfo, Func<Stream, Task> pumpOutput, Func<Stream, Task> pumpError, Action onExited) =>
+        Start(startInfo, pumpOutput, pumpError, onExited, keepInput: false);
+
+    /// <summary>
+    /// As the other overloads; with <paramref name="keepInput"/> the child's stdin stays open until
+    /// <see cref="SendAndCloseInput"/> (or the primary's own exit, which the child reads as EOF).
+    /// </summary>
+    public static ChildProcess Start(ProcessStartInfo startInfo, Func<Stream, Task> pumpOutput, Func<Stream, Task> pumpError, Action onExited, bool keepInput)
     {
         var child = new ChildProcess(startInfo, onExited);
         child._process.Start();
         child.Pid = child._process.Id;
         _ = Task.WhenAll(Pump(pumpOutput, child._process.StandardOutput.BaseStream), Pump(pumpError, child._process.StandardError.BaseStream))
             .ContinueWith(_ => child._outputPumped.TrySetResult(), TaskScheduler.Default);
-        // A server has no use for the primary's terminal; a child that reads stdin sees EOF.
-        child._process.StandardInput.Close();
+        if (!keepInput)
+        {
+            // A server has no use for the primary's terminal; a child that reads stdin sees EOF.
+            child._process.StandardInput.Close();
+        }
         return child;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="line"/> and a newline to the child's stdin (kept open at start), then
+    /// closes it. False if the child is gone or its stdin was closed already.
+    /// </summary>
+    public bool SendAndCloseInput(string line)
+    {
+        lock (_gate)
+        {
+            if (_isReleased)
+            {
+                return false;
+            }
+            try
+            {
+                var input = _process.StandardInput;
+                input.Write(line);
+                input.Write('\n');
+                input.Close();
+                return true;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces what runs once the process has exited; runs <paramref name="onExited"/> at once if
+    /// it has exited already (and the previous handler has run).
+    /// </summary>
+    public void SetExitHandler(Action onExited)
+    {
+        lock (_gate)
+        {
+            if (!_exitHandled)
+            {
+                _onExited = onExited;
+                return;
+            }
+        }
+        onExited();
     }
 
     // Off the caller's thread; a pipe closed under the pump (on release) just ends it.
@@ -122,7 +178,13 @@ internal sealed class ChildProcess
             code = -1;
         }
         _exited.TrySetResult(code);
-        _onExited();
+        Action onExited;
+        lock (_gate)
+        {
+            _exitHandled = true;
+            onExited = _onExited;
+        }
+        onExited();
         // Observed through Released, which carries its outcome.
         _ = ReleaseAsync();
     }

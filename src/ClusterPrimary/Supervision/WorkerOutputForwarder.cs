@@ -6,7 +6,8 @@ namespace ClusterHost.Primary.Supervision;
 
 /// <summary>
 /// Forwards a worker's stdout and stderr lines to the primary's, each prefixed with
-/// <c>[worker N] </c> so interleaved output from N workers stays attributable.
+/// <c>[worker N] </c> (<c>[standby] </c> until a standby takes a slot, <see cref="Relabel"/>) so
+/// interleaved output from N workers stays attributable.
 /// </summary>
 /// <remarks>
 /// A worker that floods its output must not stall the primary, the other workers or /metrics.
@@ -16,7 +17,7 @@ namespace ClusterHost.Primary.Supervision;
 /// dropped, as journald's rate limit drops them, and once a second a line says how many.
 /// A worker that closes its stdout just ends that pump: it is supervised as before.
 /// </remarks>
-internal sealed class WorkerOutputForwarder(int workerId, OutputSink output, OutputSink error, TimeProvider time)
+internal sealed class WorkerOutputForwarder(string label, OutputSink output, OutputSink error, TimeProvider time)
 {
     /// <summary>Output forwarded per worker and stream, sustained: 256 KiB/s (about 2,500 lines of 100 bytes a second).</summary>
     internal const int BytesPerSecond = 256 * 1024;
@@ -29,12 +30,27 @@ internal sealed class WorkerOutputForwarder(int workerId, OutputSink output, Out
 
     internal static readonly TimeSpan DropReportInterval = TimeSpan.FromSeconds(1);
 
-    private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"[worker {workerId}] ");
+    private volatile byte[] _prefix = Prefix(label);
 
     public WorkerOutputForwarder(int workerId, OutputSink output, OutputSink error)
-        : this(workerId, output, error, TimeProvider.System)
+        : this(WorkerLabel(workerId), output, error, TimeProvider.System)
     {
     }
+
+    public WorkerOutputForwarder(int workerId, OutputSink output, OutputSink error, TimeProvider time)
+        : this(WorkerLabel(workerId), output, error, time)
+    {
+    }
+
+    /// <summary>The label of a standby process, before it takes a slot.</summary>
+    internal const string StandbyLabel = "standby";
+
+    /// <summary>Lines read from now on carry <c>[worker <paramref name="workerId"/>]</c>.</summary>
+    public void Relabel(int workerId) => _prefix = Prefix(WorkerLabel(workerId));
+
+    private static string WorkerLabel(int workerId) => string.Create(CultureInfo.InvariantCulture, $"worker {workerId}");
+
+    private static byte[] Prefix(string label) => Encoding.UTF8.GetBytes($"[{label}] ");
 
     public Task PumpOutputAsync(Stream from) => PumpAsync(from, output);
 
@@ -64,9 +80,10 @@ internal sealed class WorkerOutputForwarder(int workerId, OutputSink output, Out
                 var length = newline < 0 ? filled - start : newline;
                 var line = buffer.AsSpan(start, length);
                 start += newline < 0 ? length : length + 1;
-                if (budget.TryTake(_prefix.Length + length + 1))
+                var prefix = _prefix;
+                if (budget.TryTake(prefix.Length + length + 1))
                 {
-                    batch.Write(_prefix);
+                    batch.Write(prefix);
                     batch.Write(line);
                     batch.Write("\n"u8);
                 }

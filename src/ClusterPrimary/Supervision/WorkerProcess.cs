@@ -14,12 +14,14 @@ namespace ClusterHost.Primary.Supervision;
 internal sealed class WorkerProcess : IWorkerProcess, IWorkerMetricsSource
 {
     private readonly ChildProcess _process;
+    private readonly DateTimeOffset? _tookSlotAt;
 
-    private WorkerProcess(WorkerInstance instance, WorkerControlEndpoint control, ChildProcess process)
+    private WorkerProcess(WorkerInstance instance, WorkerControlEndpoint control, ChildProcess process, DateTimeOffset? tookSlotAt = null)
     {
         Instance = instance;
         Control = control;
         _process = process;
+        _tookSlotAt = tookSlotAt;
     }
 
     public WorkerInstance Instance { get; }
@@ -43,7 +45,8 @@ internal sealed class WorkerProcess : IWorkerProcess, IWorkerMetricsSource
 
     public string? AppVersion => Control.AppVersion;
 
-    public DateTimeOffset? StartTime => _process.StartTime;
+    /// <summary>When the process started; for a standby, when it took the slot (its uptime as a worker).</summary>
+    public DateTimeOffset? StartTime => _tookSlotAt is { } took && !Exited.IsCompleted ? took : _process.StartTime;
 
     /// <summary>Starts the process; its hello must present <paramref name="token"/>.</summary>
     public static WorkerProcess Start(WorkerInstance instance, string token, ProcessStartInfo startInfo, OutputSink output, OutputSink error)
@@ -56,6 +59,20 @@ internal sealed class WorkerProcess : IWorkerProcess, IWorkerMetricsSource
         // cancelled already sees the exit (and does not take a crash for a slow start).
         process = ChildProcess.Start(startInfo, forwarder.PumpOutputAsync, forwarder.PumpErrorAsync, onExited: control.Close);
         return new WorkerProcess(instance, control, process);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="standby"/> the worker of <paramref name="instance"/>: its output is
+    /// labelled with the slot and its exit closes this launch's control channel. The caller then
+    /// registers the channel and sends the standby its slot (<see cref="Standby.StandbyProcess.Assign"/>).
+    /// </summary>
+    public static WorkerProcess Adopt(WorkerInstance instance, string token, Standby.StandbyProcess standby)
+    {
+        var process = standby.Process;
+        var control = new WorkerControlEndpoint(token, onDrainUndeliverable: process.Kill);
+        standby.Output.Relabel(instance.WorkerId);
+        process.SetExitHandler(control.Close);
+        return new WorkerProcess(instance, control, process, DateTimeOffset.UtcNow);
     }
 
     public void RequestDrain(TimeSpan timeout) => Control.RequestDrain(timeout);

@@ -83,11 +83,18 @@ internal static class WorkerEnvironmentVariables
     /// </summary>
     public const string Handoff = "CLUSTERHOST_HANDOFF";
 
+    /// <summary>
+    /// <c>1</c> in a standby (<c>--standby</c>): the startup hook warms ASP.NET Core, then waits
+    /// for a slot (the rest of a worker's environment, one JSON line on stdin) before the app's
+    /// <c>Main</c>. Removed when the standby takes the slot.
+    /// </summary>
+    public const string Standby = "CLUSTERHOST_STANDBY";
+
     public static readonly string[] All =
     [
         Control, Token, WorkerId, WorkerCount, ListenMode, Listen, ShutdownTimeoutMs, KeyDirectory,
         HttpsListen, Certificate, CertificateKey, CertificatePassword, Protocols, Http2Listen, MetricsMeters,
-        Generation, AffinityDirectory, SignalRRelay, Handoff,
+        Generation, AffinityDirectory, SignalRRelay, Handoff, Standby,
     ];
 
     /// <summary>Left in the worker's environment: who it is, for an app that never referenced ClusterHost.</summary>

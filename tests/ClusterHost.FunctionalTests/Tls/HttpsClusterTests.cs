@@ -61,7 +61,12 @@ public sealed partial class HttpsClusterTests(ITestOutputHelper output)
         await using var load = new TlsLoad(url, certificates.Ca, keepAliveClients: 2, freshConnectionClients: 2);
         await load.WaitForSuccessesAsync(100);
         // Long enough to be in flight when its worker is told to drain: the reload waits for it.
-        using var stream = greeter.Count(new CountRequest { Count = StreamedReplies, IntervalMs = 200 });
+        // Its worker may be the second replaced, after two starts, so the stream lasts three of the
+        // slowest start seen (12 s at least; 30 s at most, within --shutdown-timeout 20 after its drain).
+        var slowestStartMs = primary.Lines.Select(l => ReadyInPattern().Match(l)).Where(m => m.Success)
+            .Max(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        var intervalMs = Math.Clamp(3 * slowestStartMs / StreamedReplies, 200, 500);
+        using var stream = greeter.Count(new CountRequest { Count = StreamedReplies, IntervalMs = intervalMs });
         Assert.True(await stream.ResponseStream.MoveNext());
         var streamPid = stream.ResponseStream.Current.Pid;
         var received = new List<(int Number, DateTime At)> { (1, DateTime.UtcNow) };
@@ -177,4 +182,7 @@ public sealed partial class HttpsClusterTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"replacing pid \d+ with pid (\d+)")]
     private static partial Regex NewPidPattern();
+
+    [GeneratedRegex(@"Worker \d+ \(pid \d+\) ready in (\d+) ms")]
+    private static partial Regex ReadyInPattern();
 }

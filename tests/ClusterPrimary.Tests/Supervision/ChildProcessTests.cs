@@ -41,6 +41,37 @@ public sealed class ChildProcessTests
     }
 
     [Fact]
+    public async Task KeptInput_CarriesOneLine_ThenEnds()
+    {
+        var child = ChildProcess.Start(ShellScript.StartInfo("read line; echo \"got $line\"; cat; echo eof"),
+            _output.Enqueue, _error.Enqueue, () => Interlocked.Increment(ref _exitCallbacks), keepInput: true);
+
+        Assert.True(child.SendAndCloseInput("{\"A\":null}"));
+
+        Assert.Equal(0, await child.Exited.WaitAsync(Bound));
+        await child.Released.WaitAsync(Bound);
+        Assert.Equal(["got {\"A\":null}", "eof"], _output);
+        Assert.False(child.SendAndCloseInput("again"));
+    }
+
+    [Fact]
+    public async Task SetExitHandler_ReplacesTheHandler_OrRunsAtOnceAfterTheExit()
+    {
+        var child = Start("read line; exit 0");
+        var replaced = 0;
+        child.SetExitHandler(() => Interlocked.Increment(ref replaced));
+
+        Assert.Equal(0, await child.Exited.WaitAsync(Bound));
+        await child.Released.WaitAsync(Bound);
+        Assert.Equal(0, _exitCallbacks);
+        Assert.Equal(1, replaced);
+
+        var late = 0;
+        child.SetExitHandler(() => late++);
+        Assert.Equal(1, late);
+    }
+
+    [Fact]
     public async Task Kill_EndsTheProcessAndEveryProcessItStarted()
     {
         var grandchildStarted = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

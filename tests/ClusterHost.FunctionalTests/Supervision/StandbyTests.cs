@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ClusterHost.FunctionalTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace ClusterHost.FunctionalTests.Supervision;
+
+/// <summary>
+/// <c>--standby</c>: a warm process takes the place of a killed worker, in its slot, with the
+/// slot's environment; it runs none of the app's code until then; it is not used once the app's
+/// files have changed; and nothing is left behind when the primary is killed.
+/// </summary>
+public sealed class StandbyTests(ITestOutputHelper output)
+{
+    private static readonly Regex StandbyStarted = new(@"Standby started \(pid (\d+)\)");
+
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("handoff")]
+    [InlineData("proxy")]
+    public async Task KilledWorker_IsReplacedByTheStandby_WhichThenServesAsThatSlot(string mode)
+    {
+        await using var primary = ClusterProcess.StartPrimary(output,
+            "--mode", mode, "--workers", "2", "--standby", "1", "--urls", "http://127.0.0.1:0");
+        var (url, _) = await primary.WaitForReadyAsync();
+        var pid0 = await WorkerRestartTests.ReadyPidAsync(primary, 0);
+        var standby = Pid(await primary.WaitForLineAsync(StandbyStarted));
+        var linesBefore = primary.Lines.Count;
+
+        Signals.Send(pid0, Signals.SIGKILL);
+
+        await primary.WaitForLineAsync(new Regex($@"Worker 0 is the standby \(pid {standby}\)"), after: linesBefore);
+        await primary.WaitForLineAsync(new Regex($@"Worker 0 \(pid {standby}\) ready"), after: linesBefore);
+        using var client = SampleAppClient.FreshConnections(url);
+        var seen = new Dictionary<int, int>();
+        for (var i = 0; i < 200 && !seen.ContainsKey(0); i++)
+        {
+            var answer = await client.GetAsync();
+            seen[answer.Worker] = answer.Pid;
+        }
+        // The app read CLUSTERHOST_WORKER_ID as 0: the slot's environment reached it.
+        Assert.Equal(standby, seen[0]);
+        // Its replacement is started once the slot's worker is ready.
+        var next = Pid(await primary.WaitForLineAsync(StandbyStarted, after: linesBefore));
+        Assert.NotEqual(standby, next);
+        Assert.True(ProcessTable.IsAlive(next));
+        // Until it took the slot, the standby wrote nothing: none of the app's code ran.
+        Assert.DoesNotContain(primary.Lines, l => l.StartsWith("[standby]", StringComparison.Ordinal));
+
+        primary.Signal(Signals.SIGTERM);
+        Assert.Equal(0, await primary.WaitForExitAsync());
+        Assert.Empty(await primary.WaitForNoLiveProcessesAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(ProcessTable.IsAlive(next));
+    }
+
+    [Fact]
+    public async Task ChangedAppFiles_DiscardTheStandby_AndAKilledPrimaryLeavesNoStandbyBehind()
+    {
+        var app = SampleAppCopy.Create();
+        try
+        {
+            await using var primary = ClusterProcess.StartPrimary(output,
+                "--workers", "2", "--standby", "1", "--urls", "http://127.0.0.1:0", "--app", app.DllPath);
+            await primary.WaitForReadyAsync();
+            var pid0 = await WorkerRestartTests.ReadyPidAsync(primary, 0);
+            var standby = Pid(await primary.WaitForLineAsync(StandbyStarted));
+            var linesBefore = primary.Lines.Count;
+
+            // A deploy over the running app: the standby's runtime was started on the old files.
+            File.SetLastWriteTimeUtc(Path.ChangeExtension(app.DllPath, ".deps.json"), DateTime.UtcNow.AddMinutes(1));
+            Signals.Send(pid0, Signals.SIGKILL);
+
+            await primary.WaitForLineAsync(new Regex($@"Standby \(pid {standby}\) discarded: the app's files changed"), after: linesBefore);
+            var replacement = Pid(await primary.WaitForLineAsync(new Regex(@"Worker 0 \(pid (\d+)\) ready"), after: linesBefore));
+            Assert.NotEqual(standby, replacement);
+            var next = Pid(await primary.WaitForLineAsync(StandbyStarted, after: linesBefore));
+
+            // The primary dies without a word: the standby reads the end of its stdin and exits.
+            var pids = primary.KnownPids();
+            Assert.Contains(next, pids);
+            primary.Signal(Signals.SIGKILL);
+            await primary.WaitForExitAsync();
+            // (The copy's processes run from outside the primary's folder, so they are checked by pid.)
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (pids.Any(ProcessTable.IsAlive) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            Assert.DoesNotContain(pids, ProcessTable.IsAlive);
+        }
+        finally
+        {
+            app.Delete();
+        }
+    }
+
+    private static int Pid(Match match) => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+}
