@@ -3,7 +3,7 @@
 # interleaved rounds with wrk; a markdown report on stdout and in loadtests/results/latest.md.
 #
 #   loadtests/bench.sh                  # Release build, ReadyToRun publish of the app, 3 rounds (about 6 minutes)
-#   loadtests/bench.sh --smoke          # 1 round, 1 s per run, 1 restart, 20 SignalR clients for 2 s: checks it still works (publish included)
+#   loadtests/bench.sh --smoke          # 1 round, 2 s per run, 1 restart, 20 SignalR clients for 2 s: checks it still works (publish included)
 #   loadtests/bench.sh --no-build --configuration Debug --out /tmp/report.md
 #   loadtests/bench.sh --no-publish     # the SampleApp as built beside the primary (or --app PATH)
 #   loadtests/bench.sh --mixed-only --out loadtests/results/mixed-cost.md   # only the mixed-cost rows (issue 16)
@@ -25,7 +25,7 @@ while (($# > 0)); do
     --no-build) build=0 ;;
     --no-publish) publish=0 ;;
     --app) publish=0; passthrough+=("$1" "$2"); shift ;;
-    --smoke) passthrough+=(--rounds 1 --duration 1 --warmup 0 --idle 0.5 --restarts 1 --memory-workers 2 --signalr-clients 20 --signalr-seconds 2)
+    --smoke) passthrough+=(--rounds 1 --duration 2 --warmup 0 --idle 0.5 --restarts 1 --memory-workers 2 --signalr-clients 20 --signalr-seconds 2)
       # The mixed-cost rows (issue 16): a fixed rate (no capacity run), three targets, 1 s each.
       passthrough+=(--mixed-rate 100 --mixed-duration 1 --mixed-warmup 0.5 --mixed-targets single,reuseport,proxy-least-requests) ;;
     --configuration) configuration="$2"; shift ;;

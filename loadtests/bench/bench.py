@@ -624,13 +624,13 @@ class RestartSeries:
         slot = i % WORKERS
         standby = None
         if self.name == "standby":
-            m, _, _ = launched.wait_line(r"Standby started \(pid (\d+)\)", timeout=60, after=self.standby_mark)
+            m, _, _ = launched.wait_line(r"Standby \(pid (\d+)\) warm in", timeout=60, after=self.standby_mark)
             standby = int(m.group(1))
         if slot in self.killed_slots:
             wait = STABLE_UPTIME - (time.monotonic() - self.slot_since[slot])
             if wait > 0:
                 time.sleep(wait)
-        time.sleep(1.0)  # let the previous replacement (and a standby's warm-up) settle
+        time.sleep(1.0)  # let the previous replacement settle
         victim = self.slot_pid[slot]
         mark = len(launched.lines)
         self.standby_mark = mark
@@ -678,8 +678,8 @@ def measure_restarts(args, env, primary_target):
             series.append(RestartSeries(name, launched, url, pids))
         for s in series:
             if s.name == "standby":
-                m, _, _ = s.launched.wait_line(r"Standby started \(pid (\d+)\)", timeout=60)
-                time.sleep(3.0)  # idle, warm
+                m, _, _ = s.launched.wait_line(r"Standby \(pid (\d+)\) warm in", timeout=60)
+                time.sleep(1.0)  # idle after its warm-up
                 standby_memory = memory_mb(int(m.group(1)))
         for i in range(args.restarts):
             for s in series:

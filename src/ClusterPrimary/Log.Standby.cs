@@ -5,11 +5,14 @@ namespace ClusterHost.Primary;
 // --standby: event ids 1500-1549 (the registry is in Log.cs).
 internal static partial class Log
 {
-    [LoggerMessage(1500, LogLevel.Information, "Standby started (pid {Pid}): warm, it takes the place of the next worker that starts", EventName = "StandbyStarted")]
+    [LoggerMessage(1500, LogLevel.Information, "Standby started (pid {Pid})", EventName = "StandbyStarted")]
     public static partial void StandbyStarted(ILogger logger, int pid);
 
-    [LoggerMessage(1501, LogLevel.Information, "Worker {WorkerId} is the standby (pid {Pid}), warm for {WarmMs} ms", EventName = "StandbyTaken")]
-    public static partial void StandbyTaken(ILogger logger, int workerId, int pid, long warmMs);
+    [LoggerMessage(1506, LogLevel.Information, "Standby (pid {Pid}) warm in {WarmMs} ms: it takes the place of the next worker that starts", EventName = "StandbyWarm")]
+    public static partial void StandbyWarm(ILogger logger, int pid, long warmMs);
+
+    [LoggerMessage(1501, LogLevel.Information, "Worker {WorkerId} is the standby (pid {Pid}), started {AgeMs} ms ago", EventName = "StandbyTaken")]
+    public static partial void StandbyTaken(ILogger logger, int workerId, int pid, long ageMs);
 
     [LoggerMessage(1502, LogLevel.Information, "Standby (pid {Pid}) discarded: {Reason}", EventName = "StandbyDiscarded")]
     public static partial void StandbyDiscarded(ILogger logger, int pid, string reason);

@@ -12,7 +12,9 @@ using System.Text.Json;
 /// its logs or its databases.
 /// </summary>
 /// <remarks>
-/// The slot arrives as one line on stdin: a JSON object of environment variables to set (a string)
+/// Once warm it writes <see cref="WarmMarker"/> on a line of its own to stdout, which the primary
+/// reads as "ready to take a slot" (a standby still warming is not given one). The slot arrives as
+/// one line on stdin: a JSON object of environment variables to set (a string)
 /// or remove (null), a worker's environment less what the standby started with. The end of stdin
 /// before that line means the primary is gone or has no more use for the standby: it exits.
 /// </remarks>
@@ -22,6 +24,9 @@ internal static class Standby
 
     /// <summary>The worker assembly's warm-up: a throw-away web host that serves a few requests.</summary>
     internal const string WarmupType = "ClusterHost.Worker.Internal.StandbyWarmup, " + StartupHook.WorkerAssembly;
+
+    /// <summary>Written to stdout once warm; the primary takes it, and does not forward it.</summary>
+    internal const string WarmMarker = "clusterhost:standby:warm";
 
     /// <summary>Longest slot message read: 1 MiB (a worker's environment is a few KiB).</summary>
     internal const int MaxLineBytes = 1024 * 1024;
@@ -36,6 +41,8 @@ internal static class Standby
         using (JsonDocument.Parse("{\"CLUSTERHOST_WARM\":null}"))
         {
         }
+        Console.Out.Write(WarmMarker + "\n");
+        Console.Out.Flush();
         try
         {
             string? line;

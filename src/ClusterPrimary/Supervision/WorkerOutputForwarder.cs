@@ -31,6 +31,7 @@ internal sealed class WorkerOutputForwarder(string label, OutputSink output, Out
     internal static readonly TimeSpan DropReportInterval = TimeSpan.FromSeconds(1);
 
     private volatile byte[] _prefix = Prefix(label);
+    private volatile Action? _onStandbyWarm;
 
     public WorkerOutputForwarder(int workerId, OutputSink output, OutputSink error)
         : this(WorkerLabel(workerId), output, error, TimeProvider.System)
@@ -45,8 +46,21 @@ internal sealed class WorkerOutputForwarder(string label, OutputSink output, Out
     /// <summary>The label of a standby process, before it takes a slot.</summary>
     internal const string StandbyLabel = "standby";
 
+    /// <summary>
+    /// The line a standby's startup hook writes to stdout once warm (<c>Standby.WarmMarker</c> in
+    /// the hook): not forwarded; <see cref="WatchForStandbyWarm"/>'s callback runs instead.
+    /// </summary>
+    internal static ReadOnlySpan<byte> StandbyWarmMarker => "clusterhost:standby:warm"u8;
+
+    /// <summary>Until <see cref="Relabel"/>, the standby's warm marker runs <paramref name="onWarm"/> (once) instead of being forwarded.</summary>
+    public void WatchForStandbyWarm(Action onWarm) => _onStandbyWarm = onWarm;
+
     /// <summary>Lines read from now on carry <c>[worker <paramref name="workerId"/>]</c>.</summary>
-    public void Relabel(int workerId) => _prefix = Prefix(WorkerLabel(workerId));
+    public void Relabel(int workerId)
+    {
+        _onStandbyWarm = null;
+        _prefix = Prefix(WorkerLabel(workerId));
+    }
 
     private static string WorkerLabel(int workerId) => string.Create(CultureInfo.InvariantCulture, $"worker {workerId}");
 
@@ -80,6 +94,12 @@ internal sealed class WorkerOutputForwarder(string label, OutputSink output, Out
                 var length = newline < 0 ? filled - start : newline;
                 var line = buffer.AsSpan(start, length);
                 start += newline < 0 ? length : length + 1;
+                if (_onStandbyWarm is { } onWarm && line.SequenceEqual(StandbyWarmMarker))
+                {
+                    _onStandbyWarm = null;
+                    onWarm();
+                    continue;
+                }
                 var prefix = _prefix;
                 if (budget.TryTake(prefix.Length + length + 1))
                 {

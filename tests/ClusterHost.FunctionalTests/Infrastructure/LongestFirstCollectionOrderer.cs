@@ -10,13 +10,14 @@ namespace ClusterHost.FunctionalTests.Infrastructure;
 /// run one after another, so a long class started last ends the run alone (it did: the reload
 /// tests, six minutes, started ten minutes in). Longest first, the three threads finish close
 /// together. The order changes no test's outcome; unlisted classes keep xunit's order after these.
+/// (The <see cref="LoadSensitive"/> collection runs alone after all of them, whatever the order.)
 /// </summary>
 public sealed class LongestFirstCollectionOrderer : ITestCollectionOrderer
 {
     /// <summary>Classes whose tests together took over a minute, longest first (a full run on 2026-12-01).</summary>
     private static readonly string[] Longest =
     [
-        "NonRetryingClientTests", "HttpsClusterTests", "BenchmarkSmokeTests", "ProbeNoiseTests", "SoakTests",
+        "NonRetryingClientTests", "HttpsClusterTests", "ProbeNoiseTests", "SoakTests",
         "ProxyModeTests", "ShutdownTests", "RealAppTests", "UnmodifiedAppTests", "DemonstrationTests",
         "ProxyDemonstrationTests", "WatchdogTests", "OperatorCommandTests", "RollingReloadTests",
         "SocketActivationTests", "WorkerEnvironmentTests", "StandbyTests", "HandoffModeTests", "MetricsEndpointTests",

@@ -12,7 +12,7 @@ namespace ClusterHost.FunctionalTests.Supervision;
 /// </summary>
 public sealed class StandbyTests(ITestOutputHelper output)
 {
-    private static readonly Regex StandbyStarted = new(@"Standby started \(pid (\d+)\)");
+    private static readonly Regex StandbyWarm = new(@"Standby \(pid (\d+)\) warm in \d+ ms");
 
     [Theory]
     [InlineData("shared")]
@@ -24,7 +24,7 @@ public sealed class StandbyTests(ITestOutputHelper output)
             "--mode", mode, "--workers", "2", "--standby", "1", "--urls", "http://127.0.0.1:0");
         var (url, _) = await primary.WaitForReadyAsync();
         var pid0 = await WorkerRestartTests.ReadyPidAsync(primary, 0);
-        var standby = Pid(await primary.WaitForLineAsync(StandbyStarted));
+        var standby = Pid(await primary.WaitForLineAsync(StandbyWarm));
         var linesBefore = primary.Lines.Count;
 
         Signals.Send(pid0, Signals.SIGKILL);
@@ -40,8 +40,8 @@ public sealed class StandbyTests(ITestOutputHelper output)
         }
         // The app read CLUSTERHOST_WORKER_ID as 0: the slot's environment reached it.
         Assert.Equal(standby, seen[0]);
-        // Its replacement is started once the slot's worker is ready.
-        var next = Pid(await primary.WaitForLineAsync(StandbyStarted, after: linesBefore));
+        // Its replacement is started (and warms) once the slot's worker is ready.
+        var next = Pid(await primary.WaitForLineAsync(StandbyWarm, after: linesBefore));
         Assert.NotEqual(standby, next);
         Assert.True(ProcessTable.IsAlive(next));
         // Until it took the slot, the standby wrote nothing: none of the app's code ran.
@@ -63,7 +63,7 @@ public sealed class StandbyTests(ITestOutputHelper output)
                 "--workers", "2", "--standby", "1", "--urls", "http://127.0.0.1:0", "--app", app.DllPath);
             await primary.WaitForReadyAsync();
             var pid0 = await WorkerRestartTests.ReadyPidAsync(primary, 0);
-            var standby = Pid(await primary.WaitForLineAsync(StandbyStarted));
+            var standby = Pid(await primary.WaitForLineAsync(StandbyWarm));
             var linesBefore = primary.Lines.Count;
 
             // A deploy over the running app: the standby's runtime was started on the old files.
@@ -73,7 +73,7 @@ public sealed class StandbyTests(ITestOutputHelper output)
             await primary.WaitForLineAsync(new Regex($@"Standby \(pid {standby}\) discarded: the app's files changed"), after: linesBefore);
             var replacement = Pid(await primary.WaitForLineAsync(new Regex(@"Worker 0 \(pid (\d+)\) ready"), after: linesBefore));
             Assert.NotEqual(standby, replacement);
-            var next = Pid(await primary.WaitForLineAsync(StandbyStarted, after: linesBefore));
+            var next = Pid(await primary.WaitForLineAsync(StandbyWarm, after: linesBefore));
 
             // The primary dies without a word: the standby reads the end of its stdin and exits.
             var pids = primary.KnownPids();

@@ -65,7 +65,7 @@ internal sealed class StandbyPool(
     }
 
     /// <summary>
-    /// Takes a waiting standby that can become a worker whose environment is
+    /// Takes a warm standby that can become a worker whose environment is
     /// <paramref name="environment"/>, with the <paramref name="changes"/> to send it; discards
     /// those that cannot. False when none can: the launch starts cold.
     /// </summary>
@@ -77,14 +77,19 @@ internal sealed class StandbyPool(
         var appFiles = (AppFileStamp?)null;
         lock (_gate)
         {
-            while (_waiting.Count > 0)
+            // The oldest warm one; one still warming is left to warm (taken now, it would start later than a cold process).
+            foreach (var candidate in _waiting.ToArray())
             {
-                var candidate = _waiting[0];
-                _waiting.RemoveAt(0);
                 if (candidate.Process.Exited.IsCompleted)
+                {
+                    _waiting.Remove(candidate);
+                    continue;
+                }
+                if (!candidate.IsWarm)
                 {
                     continue;
                 }
+                _waiting.Remove(candidate);
                 appFiles ??= AppFileStamp.Read(config.AppPath);
                 string? unusable = null;
                 Dictionary<string, string?>? found = null;
@@ -194,7 +199,8 @@ internal sealed class StandbyPool(
         var appFiles = AppFileStamp.Read(config.AppPath);
         StandbyProcess? standby = null;
         standby = inheritedListeners.StartWorker(() => StandbyProcess.Start(
-            startInfo, appFiles, time.GetTimestamp(), OutputSink.Out, OutputSink.Error, onExited: () => OnExited(standby)));
+            startInfo, appFiles, time.GetTimestamp(), OutputSink.Out, OutputSink.Error, onExited: () => OnExited(standby),
+            onWarm: warm => Log.StandbyWarm(logger, warm.Pid, (long)time.GetElapsedTime(warm.StartedAt).TotalMilliseconds)));
         return standby;
     }
 

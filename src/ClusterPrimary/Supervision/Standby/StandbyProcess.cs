@@ -38,13 +38,32 @@ internal sealed class StandbyProcess
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of its start.</summary>
     public long StartedAt { get; }
 
-    /// <summary>Starts a standby with <paramref name="startInfo"/>, whose environment is set already.</summary>
-    public static StandbyProcess Start(ProcessStartInfo startInfo, AppFileStamp appFiles, long startedAt, OutputSink output, OutputSink error, Action onExited)
+    /// <summary>It has said it is warm: it waits for a slot, and takes one at once.</summary>
+    public bool IsWarm => _warm;
+
+    private volatile bool _warm;
+
+    /// <summary>
+    /// Starts a standby with <paramref name="startInfo"/>, whose environment is set already;
+    /// <paramref name="onWarm"/> runs once it says it is warm.
+    /// </summary>
+    public static StandbyProcess Start(
+        ProcessStartInfo startInfo, AppFileStamp appFiles, long startedAt, OutputSink output, OutputSink error, Action onExited, Action<StandbyProcess> onWarm)
     {
         var forwarder = new WorkerOutputForwarder(WorkerOutputForwarder.StandbyLabel, output, error, TimeProvider.System);
+        StandbyProcess? standby = null;
+        forwarder.WatchForStandbyWarm(() =>
+        {
+            if (standby is not null)
+            {
+                standby._warm = true;
+                onWarm(standby);
+            }
+        });
         var environment = new Dictionary<string, string?>(startInfo.Environment, StringComparer.Ordinal);
         var process = ChildProcess.Start(startInfo, forwarder.PumpOutputAsync, forwarder.PumpErrorAsync, onExited, keepInput: true);
-        return new StandbyProcess(process, forwarder, environment, appFiles, startedAt);
+        standby = new StandbyProcess(process, forwarder, environment, appFiles, startedAt);
+        return standby;
     }
 
     /// <summary>
