@@ -29,6 +29,14 @@ internal sealed class ChildProcess
     // Completes once both pumps have ended (the process may exit before they have started).
     private readonly TaskCompletionSource _outputPumped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // The pipes' read ends. Process.Dispose leaves streams the caller has read to the caller, so
+    // they are closed here: each when its pump ends, and both on release (which ends a pump that a
+    // grandchild holding the pipe keeps waiting). Left to the finalizer, a pipe per worker
+    // accumulated until the next GC.
+    private Stream? _output;
+    private Stream? _error;
+    private StreamWriter? _input; // kept open for SendAndCloseInput; closed on release if never sent
+
     private ChildProcess(ProcessStartInfo startInfo, Action onExited)
     {
         _onExited = onExited;
@@ -91,9 +99,15 @@ internal sealed class ChildProcess
         var child = new ChildProcess(startInfo, onExited);
         child._process.Start();
         child.Pid = child._process.Id;
-        _ = Task.WhenAll(Pump(pumpOutput, child._process.StandardOutput.BaseStream), Pump(pumpError, child._process.StandardError.BaseStream))
+        child._output = child._process.StandardOutput.BaseStream;
+        child._error = child._process.StandardError.BaseStream;
+        _ = Task.WhenAll(Pump(pumpOutput, child._output), Pump(pumpError, child._error))
             .ContinueWith(_ => child._outputPumped.TrySetResult(), TaskScheduler.Default);
-        if (!keepInput)
+        if (keepInput)
+        {
+            child._input = child._process.StandardInput;
+        }
+        else
         {
             // A server has no use for the primary's terminal; a child that reads stdin sees EOF.
             child._process.StandardInput.Close();
@@ -109,13 +123,13 @@ internal sealed class ChildProcess
     {
         lock (_gate)
         {
-            if (_isReleased)
+            if (_isReleased || _input is not { } input)
             {
                 return false;
             }
+            _input = null;
             try
             {
-                var input = _process.StandardInput;
                 input.Write(line);
                 input.Write('\n');
                 input.Close();
@@ -127,6 +141,21 @@ internal sealed class ChildProcess
             }
         }
     }
+
+    // Under _gate.
+    private void CloseInput()
+    {
+        try
+        {
+            _input?.Dispose();
+        }
+        catch (IOException)
+        {
+            // The child is gone: its end of the pipe with it.
+        }
+        _input = null;
+    }
+
 
     /// <summary>
     /// Replaces what runs once the process has exited; runs <paramref name="onExited"/> at once if
@@ -154,6 +183,10 @@ internal sealed class ChildProcess
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
         {
+        }
+        finally
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
         }
     });
 
@@ -201,6 +234,9 @@ internal sealed class ChildProcess
             lock (_gate)
             {
                 _isReleased = true;
+                _output?.Dispose();
+                _error?.Dispose();
+                CloseInput();
                 _process.Dispose();
             }
             _released.TrySetResult();

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ClusterHost.FunctionalTests.Operations;
 
 /// <summary>
-/// Issue 17, acceptance 4: the CI version of the chaos soak, 60 s in all (30 s per mode), with 0
+/// Issue 17, acceptance 4: the CI version of the chaos soak, 40 s in all (20 s per mode), with 0
 /// defects; loadtests/results/chaos-*.md holds the 5-minute runs.
 /// </summary>
 [Collection(LoadSensitive.Name)]
