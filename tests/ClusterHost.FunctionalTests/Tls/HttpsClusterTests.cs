@@ -62,10 +62,10 @@ public sealed partial class HttpsClusterTests(ITestOutputHelper output)
         await load.WaitForSuccessesAsync(100);
         // Long enough to be in flight when its worker is told to drain: the reload waits for it.
         // Its worker may be the second replaced, after two starts, so the stream lasts three of the
-        // slowest start seen (12 s at least; 30 s at most, within --shutdown-timeout 20 after its drain).
+        // slowest start seen (8 s at least; 30 s at most, within --shutdown-timeout 20 after its drain).
         var slowestStartMs = primary.Lines.Select(l => ReadyInPattern().Match(l)).Where(m => m.Success)
             .Max(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-        var intervalMs = Math.Clamp(3 * slowestStartMs / StreamedReplies, 200, 500);
+        var intervalMs = Math.Clamp(3 * slowestStartMs / StreamedReplies, 200, 750);
         using var stream = greeter.Count(new CountRequest { Count = StreamedReplies, IntervalMs = intervalMs });
         Assert.True(await stream.ResponseStream.MoveNext());
         var streamPid = stream.ResponseStream.Current.Pid;
@@ -118,7 +118,7 @@ public sealed partial class HttpsClusterTests(ITestOutputHelper output)
         Assert.Equal(0, await primary.WaitForExitAsync());
     }
 
-    private const int StreamedReplies = 60;
+    private const int StreamedReplies = 40;
 
     private static async Task ReadRestAsync(AsyncServerStreamingCall<CountReply> stream, int pid, List<(int Number, DateTime At)> received)
     {
