@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ClusterHost.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// Starts the longest test classes first. Four collections run at a time and each class's tests
+/// Starts the longest test classes first. Three collections run at a time and each class's tests
 /// run one after another, so a long class started last ends the run alone (it did: the reload
 /// tests, six minutes, started ten minutes in). Longest first, the threads finish close
 /// together. The order changes no test's outcome; unlisted classes keep xunit's order after these.
