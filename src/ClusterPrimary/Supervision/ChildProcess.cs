@@ -85,16 +85,11 @@ internal sealed class ChildProcess
 
     /// <summary>
     /// Starts the process with <paramref name="pumpOutput"/> and <paramref name="pumpError"/>
-    /// reading its stdout and stderr pipes until they end; see the other overload.
+    /// reading its stdout and stderr pipes until they end; see the other overload. With
+    /// <paramref name="keepInput"/> the child's stdin stays open until <see cref="SendAndCloseInput"/>
+    /// (or the primary's own exit, which the child reads as EOF).
     /// </summary>
-    public static ChildProcess Start(ProcessStartInfo startInfo, Func<Stream, Task> pumpOutput, Func<Stream, Task> pumpError, Action onExited) =>
-        Start(startInfo, pumpOutput, pumpError, onExited, keepInput: false);
-
-    /// <summary>
-    /// As the other overloads; with <paramref name="keepInput"/> the child's stdin stays open until
-    /// <see cref="SendAndCloseInput"/> (or the primary's own exit, which the child reads as EOF).
-    /// </summary>
-    public static ChildProcess Start(ProcessStartInfo startInfo, Func<Stream, Task> pumpOutput, Func<Stream, Task> pumpError, Action onExited, bool keepInput)
+    public static ChildProcess Start(ProcessStartInfo startInfo, Func<Stream, Task> pumpOutput, Func<Stream, Task> pumpError, Action onExited, bool keepInput = false)
     {
         var child = new ChildProcess(startInfo, onExited);
         child._process.Start();

@@ -38,18 +38,6 @@ internal sealed class StandbyPool(
     private bool _open;
     private int _consecutiveFailures;
 
-    /// <summary>Standbys waiting now.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting.Count;
-            }
-        }
-    }
-
     /// <summary>Starts the standbys (at most <c>--standby</c>); called once the cluster is ready.</summary>
     public void Start()
     {
