@@ -223,29 +223,18 @@ def measure_few_connections(args, url, metrics):
     of requests and of connections."""
     few = argparse.Namespace(**{**vars(args), "connections": FEW_CONNECTIONS, "threads": 1})
     before = worker_counts(metrics)
-    before_connections = worker_connections(metrics)
-    row = run_wrk(few, url, False)
+    open_connections = {}
+    row = run_wrk(few, url, False, midway=lambda: open_connections.update(worker_open_connections(metrics)))
     row["balance"], row["per_worker"] = balance(before, worker_counts(metrics))
-    row["connection_balance"], row["connections_per_worker"] = balance(
-        before_connections, settled_connections(metrics, before_connections, FEW_CONNECTIONS))
+    row["connection_balance"], row["connections_per_worker"] = share(open_connections)
     return row
 
 
-def worker_connections(metrics_url):
-    """Connections each worker has seen end (kestrel.connection.duration), summed per worker label."""
-    return scrape_per_worker(metrics_url, "kestrel_connection_duration_seconds_count{")
-
-
-def settled_connections(metrics_url, before, expected, patience=5.0):
-    """The per-worker connection counts once `expected` more connections have ended (a closed
-    connection is counted when Kestrel finishes with it, a moment after the client left), or
-    whatever was counted after `patience` seconds."""
-    deadline = time.monotonic() + patience
-    while True:
-        after = worker_connections(metrics_url)
-        if sum(after.values()) - sum(before.values()) >= expected or time.monotonic() >= deadline:
-            return after
-        time.sleep(0.1)
+def worker_open_connections(metrics_url):
+    """Connections each worker holds open now (kestrel.active_connections), summed per worker label.
+    Read halfway through a run: wrk opens one more connection than -c says, to check the address,
+    and closes it unused before the run, so counting connections that ended would count it too."""
+    return scrape_per_worker(metrics_url, "kestrel_active_connections{")
 
 
 def handoff_section(rounds, names, ratio, w, args):
@@ -256,8 +245,8 @@ def handoff_section(rounds, names, ratio, w, args):
     w("")
     w("`handoff` against `reuseport` in the same round (median of the per-round ratios), and the workers' max/min"
       f" share at {args.connections} and at {FEW_CONNECTIONS} keep-alive connections (wrk -t1 -c{FEW_CONNECTIONS}),"
-      " median over rounds: of connections (what the mode chooses: each worker's count of connections that ended,"
-      " `kestrel_connection_duration_seconds_count`) and of requests (which also depends on how fast each worker"
+      " median over rounds: of connections (what the mode chooses: the connections each worker holds open halfway"
+      " through the run, `kestrel_active_connections`) and of requests (which also depends on how fast each worker"
       " answers the connections it holds: with one wrk thread, a connection sends its next request when its"
       " last answer arrives).")
     w("")
@@ -502,14 +491,24 @@ def wrk_command(args, url, close):
     return command + [url + "/"]
 
 
-def run_wrk(args, url, close, duration=None):
+def run_wrk(args, url, close, duration=None, midway=None):
+    """One wrk run; `midway` (if given) is called halfway through it."""
     command = wrk_command(args, url, close)
     if duration is not None:
         command[3] = f"-d{duration}s"
-    result = subprocess.run(command, capture_output=True, text=True, timeout=(duration or args.duration) + 30)
-    text = result.stdout
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr.strip()} {text.strip()}")
+    seconds = duration or args.duration
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            if midway is not None:
+                time.sleep(seconds / 2)
+                midway()
+            text, stderr = process.communicate(timeout=seconds + 30)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed ({process.returncode}): {stderr.strip()} {text.strip()}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     requests = int(re.search(r"(\d+) requests in", text).group(1))
     p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
@@ -546,12 +545,16 @@ def scrape_per_worker(metrics_url, series):
 
 
 def balance(before, after):
-    deltas = {w: after.get(w, 0) - before.get(w, 0) for w in after}
-    total = sum(deltas.values())
-    if total <= 0 or len(deltas) < WORKERS:
-        return None, deltas
-    low = min(deltas.values())
-    return (max(deltas.values()) / low if low > 0 else float("inf")), deltas
+    """max/min of the workers' increases from `before` to `after`, and the increases."""
+    return share({w: after.get(w, 0) - before.get(w, 0) for w in after})
+
+
+def share(counts):
+    """max/min of the workers' counts (inf when one has none; None when there are none), and the counts."""
+    if sum(counts.values()) <= 0 or len(counts) < WORKERS:
+        return None, counts
+    low = min(counts.values())
+    return (max(counts.values()) / low if low > 0 else float("inf")), counts
 
 
 def get_answer(url, timeout=5.0):
@@ -579,16 +582,16 @@ def measure_target(args, target, env):
         processes = target.cpu_pids(launched, pids)
         for shape, close in (("keepalive", False), ("close", True)):
             before = worker_counts(metrics) if metrics else None
-            before_connections = worker_connections(metrics) if metrics and not close else None
+            open_connections = {}
+            midway = (lambda: open_connections.update(worker_open_connections(metrics))) if metrics and not close else None
             cpu = cpu_seconds(processes)
-            row[shape] = run_wrk(args, url, close)
+            row[shape] = run_wrk(args, url, close, midway=midway)
             used = cpu_seconds(processes) - cpu
             row[shape]["cpu_us"] = used * 1e6 / row[shape]["requests"] if row[shape]["requests"] else None
             if metrics:
                 row[shape]["balance"], row[shape]["per_worker"] = balance(before, worker_counts(metrics))
-            if before_connections is not None:
-                row[shape]["connection_balance"], row[shape]["connections_per_worker"] = balance(
-                    before_connections, settled_connections(metrics, before_connections, args.connections))
+            if midway is not None:
+                row[shape]["connection_balance"], row[shape]["connections_per_worker"] = share(open_connections)
         if metrics and target.name in FEW_CONNECTION_TARGETS:
             row["few"] = measure_few_connections(args, url, metrics)
         return row

@@ -84,6 +84,7 @@ internal sealed class HandoffChannelServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
+        InlineSocketCompletions.TryEnable(socket);
         var peer = PeerCredentials.Get(socket);
         if (peer is not { } credentials || credentials.Uid != OwnUid)
         {
