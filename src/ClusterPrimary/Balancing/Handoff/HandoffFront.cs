@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using ClusterHost.Control;
 using ClusterHost.Platform;
-using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Metrics;
+using ClusterHost.Primary.Platform;
 using ClusterHost.Primary.Supervision;
 using Microsoft.Extensions.Logging;
 
