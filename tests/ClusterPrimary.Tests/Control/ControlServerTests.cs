@@ -151,10 +151,12 @@ public sealed class ControlServerTests : IAsyncLifetime
         endpoint.Close(); // its process exited
         var socket = await ConnectAsync();
 
-        await SendAsync(socket, Hello("token-gone", Environment.ProcessId));
+        // Its pid is no longer expected, so the server screens the peer out before reading.
+        await SendRefusedAsync(socket, Hello("token-gone", Environment.ProcessId));
 
         await AssertClosedByServerAsync(socket);
         Assert.False(endpoint.IsAttached);
+        Assert.Equal(1, _server.RejectedCount(ControlRejection.UnknownProcess));
     }
 
     [Fact]
