@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(904, LogLevel.Debug, "Accepting a connection failed ({Error}); accepting the next", EventName = "HandoffAcceptFailed")]
     public static partial void HandoffAcceptFailed(ILogger logger, SocketError error);
+
+    [LoggerMessage(905, LogLevel.Warning, "Could not hand a connection to worker {WorkerId}: the kernel has no memory for it (ENOBUFS, ENOMEM or ETOOMANYREFS); connections wait and are offered again every {RetryAfter} until a hand-over succeeds", EventName = "HandoffSendNoResources")]
+    public static partial void HandoffSendNoResources(ILogger logger, int workerId, TimeSpan retryAfter);
 }

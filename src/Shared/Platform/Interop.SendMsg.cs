@@ -13,9 +13,12 @@ internal static partial class Interop
 
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int ENOMEM = 12;
     public const int EPIPE = 32;
     public const int ECONNRESET = 104;
+    public const int ENOBUFS = 105;
     public const int ENOTCONN = 107;
+    public const int ETOOMANYREFS = 109;
 
     /// <summary>struct iovec (LP64).</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -24,7 +24,7 @@ internal static unsafe class ScmRights
     /// Sends <paramref name="payload"/> and a duplicate of <paramref name="descriptor"/> without
     /// blocking (MSG_DONTWAIT) and without SIGPIPE.
     /// </summary>
-    /// <exception cref="SocketException">An error other than a full or closed peer.</exception>
+    /// <exception cref="SocketException">An error other than a full or closed peer or the kernel's lack of resources.</exception>
     public static ScmSendResult Send(SafeHandle channel, ReadOnlySpan<byte> payload, SafeHandle descriptor)
     {
         var added = false;
@@ -50,16 +50,10 @@ internal static unsafe class ScmRights
                     {
                         return ScmSendResult.Sent;
                     }
-                    switch (Marshal.GetLastPInvokeError())
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != Interop.EINTR)
                     {
-                        case Interop.EINTR:
-                            continue;
-                        case Interop.EAGAIN:
-                            return ScmSendResult.WouldBlock;
-                        case Interop.EPIPE or Interop.ECONNRESET or Interop.ENOTCONN:
-                            return ScmSendResult.Closed;
-                        case var errno:
-                            throw new SocketException(errno);
+                        return SendResultOf(errno) ?? throw new SocketException(errno);
                     }
                 }
             }
@@ -72,6 +66,15 @@ internal static unsafe class ScmRights
             }
         }
     }
+
+    /// <summary>What a failed send's <paramref name="errno"/> means; null for an error none of <see cref="ScmSendResult"/> covers.</summary>
+    public static ScmSendResult? SendResultOf(int errno) => errno switch
+    {
+        Interop.EAGAIN => ScmSendResult.WouldBlock,
+        Interop.EPIPE or Interop.ECONNRESET or Interop.ENOTCONN => ScmSendResult.Closed,
+        Interop.ENOBUFS or Interop.ENOMEM or Interop.ETOOMANYREFS => ScmSendResult.NoResources,
+        _ => null,
+    };
 
     /// <summary>
     /// Blocks for the next message: its length (0 once the peer has closed) and the descriptor it

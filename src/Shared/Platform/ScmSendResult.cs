@@ -11,4 +11,11 @@ internal enum ScmSendResult
 
     /// <summary>The peer has closed its end (EPIPE, ECONNRESET): nothing was sent.</summary>
     Closed,
+
+    /// <summary>
+    /// The kernel could not take the message now (ENOBUFS, ENOMEM, or ETOOMANYREFS: the sender
+    /// has more descriptors in flight than its open-files limit): nothing was sent, the peer is
+    /// still there, and a later send may succeed.
+    /// </summary>
+    NoResources,
 }

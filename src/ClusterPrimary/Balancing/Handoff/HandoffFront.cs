@@ -49,6 +49,7 @@ internal sealed class HandoffFront : IClusterFront, IHandoffSink, IFrontMetricFa
     private readonly Lock _parkGate = new();
     private readonly CancellationTokenSource _accepting = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ITimer _retry;
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private HandoffChannelServer? _server;
@@ -57,6 +58,7 @@ internal sealed class HandoffFront : IClusterFront, IHandoffSink, IFrontMetricFa
     private IReadOnlyList<string> _urls = [];
     private TaskCompletionSource _room = NewSignal();
     private uint _nextId;
+    private bool _starved;
     private int _disposed;
 
     public HandoffFront(ClusterHostConfig config, ServerCertificate certificate, TimeProvider time, ILogger<HandoffFront> logger)
@@ -67,7 +69,14 @@ internal sealed class HandoffFront : IClusterFront, IHandoffSink, IFrontMetricFa
         _logger = logger;
         _rotation = new HandoffRotation(time);
         _rotation.Changed += OnRoomChanged;
+        _retry = time.CreateTimer(_ => OnRoomChanged(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>
+    /// When no worker's socket could take a connection for want of kernel memory (or their queues
+    /// were full with nothing due back), the parked connections are offered again after this: 50 ms.
+    /// </summary>
+    internal static readonly TimeSpan RetryAfter = TimeSpan.FromMilliseconds(50);
 
     public BalancingMode Mode => BalancingMode.Handoff;
 
@@ -221,8 +230,13 @@ internal sealed class HandoffFront : IClusterFront, IHandoffSink, IFrontMetricFa
     }
 
     // Under _parkGate. True when a worker now holds it.
+    // A worker whose send failed but that holds nothing to acknowledge stays in turn (a failure
+    // that nothing would clear must not take a healthy worker out for good), so the failures
+    // are bounded: after one more than there are workers, the connection is parked and offered
+    // again after RetryAfter, when no acknowledgement has come first.
     private bool TrySend(HandedConnection connection)
     {
+        var failures = 0;
         while (_rotation.TryReserve(out var instance))
         {
             if (!_channels.TryGetValue(instance, out var channel))
@@ -230,13 +244,25 @@ internal sealed class HandoffFront : IClusterFront, IHandoffSink, IFrontMetricFa
                 _rotation.NotSent(instance, queueFull: false);
                 continue;
             }
-            switch (channel.Send(connection, unchecked(++_nextId)))
+            var result = channel.Send(connection, unchecked(++_nextId));
+            switch (result)
             {
                 case ScmSendResult.Sent:
                     _metrics.Handed(instance.WorkerId);
+                    _starved = false;
                     return true;
-                case ScmSendResult.WouldBlock:
+                case ScmSendResult.WouldBlock or ScmSendResult.NoResources:
                     _rotation.NotSent(instance, queueFull: true);
+                    if (result == ScmSendResult.NoResources && !_starved)
+                    {
+                        _starved = true;
+                        Log.HandoffSendNoResources(_logger, instance.WorkerId, RetryAfter);
+                    }
+                    if (++failures > _channels.Count)
+                    {
+                        _retry.Change(RetryAfter, Timeout.InfiniteTimeSpan);
+                        return false;
+                    }
                     break;
                 default:
                     _rotation.NotSent(instance, queueFull: false);
@@ -315,6 +341,7 @@ internal sealed class HandoffFront : IClusterFront, IHandoffSink, IFrontMetricFa
         {
             await _server.DisposeAsync().ConfigureAwait(false);
         }
+        await _retry.DisposeAsync().ConfigureAwait(false);
         CloseParked();
         foreach (var listener in _listeners)
         {

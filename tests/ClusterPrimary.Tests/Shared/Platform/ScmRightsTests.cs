@@ -110,5 +110,20 @@ public sealed class ScmRightsTests
         }
     }
 
+    [Theory]
+    [InlineData(11, nameof(ScmSendResult.WouldBlock))]   // EAGAIN: the peer's queue is full
+    [InlineData(32, nameof(ScmSendResult.Closed))]       // EPIPE
+    [InlineData(104, nameof(ScmSendResult.Closed))]      // ECONNRESET
+    [InlineData(107, nameof(ScmSendResult.Closed))]      // ENOTCONN
+    [InlineData(105, nameof(ScmSendResult.NoResources))] // ENOBUFS: the peer is still there
+    [InlineData(12, nameof(ScmSendResult.NoResources))]  // ENOMEM
+    [InlineData(109, nameof(ScmSendResult.NoResources))] // ETOOMANYREFS: too many descriptors in flight
+    public void SendResultOf_TellsAPeerThatIsGone_FromAKernelShortOfMemory(int errno, string expected) =>
+        Assert.Equal(expected, ScmRights.SendResultOf(errno).ToString());
+
+    [Fact]
+    public void SendResultOf_AnotherError_IsNoneOfThem() =>
+        Assert.Null(ScmRights.SendResultOf(9)); // EBADF: a bug, thrown to the caller
+
     private static bool CloseOnExec(int fd) => ClusterHost.Primary.Platform.CloseOnExec.IsSet(fd);
 }
