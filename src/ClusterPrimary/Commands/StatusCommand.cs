@@ -91,6 +91,10 @@ internal static class StatusCommand
                 w.LastExit is { } exit ? Markup.Escape(exit.Reason) : "-");
         }
         console.Write(table);
+        if (status.Standbys is { } standbys)
+        {
+            output.WriteLine(Inv($"standbys: {standbys.Warm} warm, {standbys.Warming} warming of {standbys.Configured}; {standbys.Taken} taken, {standbys.Discarded} discarded, {standbys.Failed} failed"));
+        }
 
         if (status.Events is { } events)
         {

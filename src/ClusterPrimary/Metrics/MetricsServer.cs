@@ -4,6 +4,7 @@ using ClusterHost.Primary.Balancing;
 using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Hosting;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Supervision.Standby;
 using ClusterHost.Primary.SignalR;
 using ClusterHost.Primary.Status;
 using Microsoft.AspNetCore.Builder;
@@ -33,7 +34,8 @@ internal sealed class MetricsServer(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     StatusPage? statusPage = null,
-    SignalRRelay? relay = null) : IAsyncDisposable
+    SignalRRelay? relay = null,
+    StandbyPool? standbys = null) : IAsyncDisposable
 {
     public const string Path = "/metrics";
 
@@ -138,6 +140,10 @@ internal sealed class MetricsServer(
             if (relay is not null)
             {
                 families = [.. families, .. RelayMetricsExposition.Build(relay.Stats)];
+            }
+            if (standbys is not null && config.Standby > 0)
+            {
+                families = [.. families, .. StandbyMetricsExposition.Build(standbys.Counts)];
             }
             text = PrometheusTextWriter.Write(families);
         }

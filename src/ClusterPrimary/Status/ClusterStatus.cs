@@ -18,7 +18,7 @@ internal sealed record ClusterStatus
     /// <summary>When the primary started (UTC).</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
-    /// <summary>The balancing mode: <c>reuseport</c> or <c>proxy</c>.</summary>
+    /// <summary>The balancing mode: <c>reuseport</c>, <c>shared</c>, <c>handoff</c> or <c>proxy</c>.</summary>
     public required string Mode { get; init; }
 
     /// <summary>The public URLs, ports resolved.</summary>
@@ -44,6 +44,9 @@ internal sealed record ClusterStatus
 
     /// <summary>One entry per worker slot, lowest id first.</summary>
     public required IReadOnlyList<WorkerStatus> Workers { get; init; }
+
+    /// <summary>The warm standbys; null (left out) when <c>--standby</c> is 0.</summary>
+    public StandbyStatus? Standbys { get; init; }
 
     /// <summary>The recent events, oldest first; only when asked for (<c>--events</c>, the page).</summary>
     public IReadOnlyList<StatusEvent>? Events { get; init; }

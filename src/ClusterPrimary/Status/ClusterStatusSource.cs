@@ -3,6 +3,7 @@ using ClusterHost.Primary.Configuration;
 using ClusterHost.Primary.Events;
 using ClusterHost.Primary.Metrics;
 using ClusterHost.Primary.Supervision;
+using ClusterHost.Primary.Supervision.Standby;
 using ClusterHost.Text;
 
 namespace ClusterHost.Primary.Status;
@@ -20,7 +21,8 @@ internal sealed class ClusterStatusSource(
     Func<IReadOnlyList<string>> metricsUrls,
     StatusSampler sampler,
     ClusterEventLog events,
-    TimeProvider time)
+    TimeProvider time,
+    StandbyPool? standbys = null)
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
@@ -44,7 +46,26 @@ internal sealed class ClusterStatusSource(
             AppVersion = workers.Select(w => w.AppVersion).FirstOrDefault(v => v is not null),
             WorkingDirectory = config.WorkingDirectory,
             Workers = workers,
+            Standbys = BuildStandbys(),
             Events = withEvents ? [.. events.Recent().Select(ToStatusEvent)] : null,
+        };
+    }
+
+    private StandbyStatus? BuildStandbys()
+    {
+        if (standbys is null || config.Standby == 0)
+        {
+            return null;
+        }
+        var counts = standbys.Counts;
+        return new StandbyStatus
+        {
+            Configured = config.Standby,
+            Warm = counts.Warm,
+            Warming = counts.Warming,
+            Taken = counts.Taken,
+            Discarded = counts.Discarded,
+            Failed = counts.Failed,
         };
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterHost.FunctionalTests.Infrastructure;
+using ClusterHost.FunctionalTests.Metrics;
+using ClusterHost.FunctionalTests.Operator;
 using Xunit.Abstractions;
 
 namespace ClusterHost.FunctionalTests.Supervision;
@@ -20,12 +22,18 @@ public sealed class StandbyTests(ITestOutputHelper output)
     [InlineData("proxy")]
     public async Task KilledWorker_IsReplacedByTheStandby_WhichThenServesAsThatSlot(string mode)
     {
+        using var directory = new TempDirectory();
+        var socket = directory.File("control.sock");
         await using var primary = ClusterProcess.StartPrimary(output,
-            "--mode", mode, "--workers", "2", "--standby", "1", "--urls", "http://127.0.0.1:0");
+            "--mode", mode, "--workers", "2", "--standby", "1", "--urls", "http://127.0.0.1:0", "--control-socket", socket);
+        using var metrics = await MetricsEndpoint.WaitForAsync(primary);
         var (url, _) = await primary.WaitForReadyAsync();
         var pid0 = await WorkerRestartTests.ReadyPidAsync(primary, 0);
         var standby = Pid(await primary.WaitForLineAsync(StandbyWarm));
         var linesBefore = primary.Lines.Count;
+        var before = await metrics.ScrapeUntilAsync(m => m.Value("clusterhost_standbys", ("state", "warm")) == 1, "one warm standby on /metrics");
+        Assert.Equal(0, before.Value("clusterhost_standbys", ("state", "warming")));
+        Assert.Equal(0, before.Value("clusterhost_standby_takes_total"));
 
         Signals.Send(pid0, Signals.SIGKILL);
 
@@ -44,6 +52,16 @@ public sealed class StandbyTests(ITestOutputHelper output)
         var next = Pid(await primary.WaitForLineAsync(StandbyWarm, after: linesBefore));
         Assert.NotEqual(standby, next);
         Assert.True(ProcessTable.IsAlive(next));
+        var after = await metrics.ScrapeUntilAsync(m => m.Value("clusterhost_standbys", ("state", "warm")) == 1, "the next standby warm on /metrics");
+        Assert.Equal(1, after.Value("clusterhost_standby_takes_total"));
+        Assert.Equal(0, after.Value("clusterhost_standby_discards_total"));
+        Assert.Equal(0, after.Value("clusterhost_standby_failures_total"));
+        // clusterhost status says the same.
+        var standbys = (await OperatorCommand.StatusAsync(output, socket))["standbys"]!.AsObject();
+        Assert.Equal(1, standbys["configured"]!.GetValue<int>());
+        Assert.Equal(1, standbys["taken"]!.GetValue<long>());
+        var table = await OperatorCommand.RunAsync(output, ["status", "--control-socket", socket]);
+        Assert.Contains("standbys: 1 warm, 0 warming of 1; 1 taken, 0 discarded, 0 failed", table.Output, StringComparison.Ordinal);
         // Until it took the slot, the standby wrote nothing: none of the app's code ran.
         Assert.DoesNotContain(primary.Lines, l => l.StartsWith("[standby]", StringComparison.Ordinal));
 
@@ -74,6 +92,12 @@ public sealed class StandbyTests(ITestOutputHelper output)
             var replacement = Pid(await primary.WaitForLineAsync(new Regex(@"Worker 0 \(pid (\d+)\) ready"), after: linesBefore));
             Assert.NotEqual(standby, replacement);
             var next = Pid(await primary.WaitForLineAsync(StandbyWarm, after: linesBefore));
+            using (var metrics = await MetricsEndpoint.WaitForAsync(primary))
+            {
+                var scrape = await metrics.ScrapeUntilAsync(m => m.Value("clusterhost_standbys", ("state", "warm")) == 1, "the next standby warm on /metrics");
+                Assert.Equal(1, scrape.Value("clusterhost_standby_discards_total"));
+                Assert.Equal(0, scrape.Value("clusterhost_standby_takes_total"));
+            }
 
             // The primary dies without a word: the standby reads the end of its stdin and exits.
             var pids = primary.KnownPids();

@@ -37,6 +37,23 @@ internal sealed class StandbyPool(
     private readonly CancellationTokenSource _closing = new();
     private bool _open;
     private int _consecutiveFailures;
+    private long _taken;
+    private long _discardedCount;
+    private long _failed;
+
+    /// <summary>The standbys now, and what became of those started so far (for <c>/metrics</c> and status).</summary>
+    public StandbyCounts Counts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var alive = _waiting.Where(s => !s.Process.Exited.IsCompleted).ToList();
+                var warm = alive.Count(s => s.IsWarm);
+                return new StandbyCounts(alive.Count - warm, warm, _taken, _discardedCount, _failed);
+            }
+        }
+    }
 
     /// <summary>Starts the standbys (at most <c>--standby</c>); called once the cluster is ready.</summary>
     public void Start()
@@ -92,6 +109,7 @@ internal sealed class StandbyPool(
                 if (unusable is null)
                 {
                     _consecutiveFailures = 0;
+                    _taken++;
                     Log.StandbyTaken(logger, environment.TryGetValue(WorkerEnvironmentVariables.WorkerId, out var id) && int.TryParse(id, out var workerId) ? workerId : -1,
                         candidate.Pid, (long)time.GetElapsedTime(candidate.StartedAt).TotalMilliseconds);
                     standby = candidate;
@@ -99,6 +117,7 @@ internal sealed class StandbyPool(
                     return true;
                 }
                 _discarded.Add(candidate);
+                _discardedCount++;
                 Log.StandbyDiscarded(logger, candidate.Pid, unusable);
                 candidate.Process.Kill();
             }
@@ -166,6 +185,7 @@ internal sealed class StandbyPool(
                 }
                 catch (Exception e)
                 {
+                    _failed++;
                     var delay = FailureDelay(++_consecutiveFailures);
                     Log.StandbyLaunchFailed(logger, (long)delay.TotalMilliseconds, e);
                     _ = RefillLaterAsync(delay);
@@ -207,6 +227,7 @@ internal sealed class StandbyPool(
             {
                 return;
             }
+            _failed++;
             failures = ++_consecutiveFailures;
             if (failures >= MaxConsecutiveFailures)
             {
