@@ -68,6 +68,10 @@ internal static class ActivatedEndpoints
             throw new ClusterStartupException(
                 $"{SocketActivation.ListenFds}: {described} is not a listening TCP socket ({what}); the socket unit must pass ListenStream= TCP sockets with Accept=no", ExitCodes.Usage);
         }
+        // systemd passes them inheritable; sd_listen_fds() makes them close-on-exec, and so does
+        // this: otherwise every child (workers in handoff and proxy mode, standbys, the stack
+        // capture) would hold the public listener. Shared mode lends it to workers on purpose.
+        CloseOnExec.Set(fd, closeOnExec: true);
         return socket;
     }
 }

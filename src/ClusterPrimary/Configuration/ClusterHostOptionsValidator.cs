@@ -137,7 +137,7 @@ internal static class ClusterHostOptionsValidator
     {
         if (activation.IsActive && mode == BalancingMode.ReusePort)
         {
-            errors.Add($"--mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS={activation.Descriptors.Count}): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or proxy)");
+            errors.Add($"--mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS={activation.Descriptors.Count}): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or handoff, or proxy)");
         }
     }
 

@@ -10,7 +10,7 @@ namespace ClusterHost.FunctionalTests.Balancing;
 
 /// <summary>
 /// Sockets passed by a service manager (LISTEN_FDS), with <c>systemd-socket-activate</c> as the
-/// manager, and in shared mode: what activation buys (no refused connection across a restart, a
+/// manager, in shared, handoff and proxy mode: what activation buys (no refused connection across a restart, a
 /// privileged port without root).
 /// </summary>
 public sealed partial class SocketActivationTests(ITestOutputHelper output)
@@ -47,6 +47,51 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
         Assert.Equal(0, await primary.WaitForExitAsync());
     }
 
+    [Theory]
+    [InlineData("handoff")]
+    [InlineData("proxy")]
+    public async Task SystemdSocketActivate_FrontModes_OnlyThePrimaryHoldsThePassedSocket_AndBothWorkersAnswer(string mode)
+    {
+        RequiredTool.Find(SocketActivate, "systemd");
+        var port = FreePort();
+        await using var primary = StartActivated(port, [TestPaths.Dotnet, TestPaths.Primary, "--mode", mode, "--workers", "2"]);
+
+        using var first = await ActivateAsync(primary, port);
+        var (url, pids) = await primary.WaitForReadyAsync();
+        using var firstResponse = await first.Response;
+        if (mode == "handoff")
+        {
+            // The activating connection waited in the backlog until a worker took it.
+            Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        }
+        else
+        {
+            // The front accepts before any worker is ready: documented as a 503 no-worker, unless a worker won the race.
+            Assert.True(firstResponse.StatusCode == HttpStatusCode.OK
+                || (firstResponse.StatusCode == HttpStatusCode.ServiceUnavailable
+                    && (await firstResponse.Content.ReadAsStringAsync()).Contains("no-worker", StringComparison.Ordinal)),
+                $"first request: {(int)firstResponse.StatusCode}");
+        }
+        Assert.Equal(new Uri($"http://127.0.0.1:{port}/"), url);
+        Assert.Contains(primary.Lines, l => l.Contains("Serving the 1 socket(s) systemd passed (LISTEN_FDS)", StringComparison.Ordinal));
+        await AssertEveryWorkerAnswersAsync(url, pids);
+
+        // systemd's socket is the only listener on the port, and only the primary holds it: the
+        // workers get connections (handoff) or requests (proxy) from it, never the listener.
+        var listening = Assert.Single(ProcessEnvironment.ListeningInodes(port));
+        var primaryPid = ProcessTable.Descendants(primary.Pid).Prepend(primary.Pid).Single(pid => !pids.Contains(pid) && ProcessTable.CommandLine(pid).Contains(TestPaths.Primary, StringComparison.Ordinal));
+        Assert.Contains(listening, ProcessEnvironment.SocketInodes(primaryPid));
+        foreach (var pid in pids)
+        {
+            Assert.DoesNotContain(listening, ProcessEnvironment.SocketInodes(pid));
+            var environment = ProcessEnvironment.Of(pid);
+            Assert.All(ProcessEnvironment.ServiceManagerVariables, name => Assert.False(environment.ContainsKey(name), $"worker {pid} has {name}"));
+        }
+
+        primary.Signal(Signals.SIGTERM);
+        Assert.Equal(0, await primary.WaitForExitAsync());
+    }
+
     [Fact]
     public async Task ReusePort_WithPassedSockets_IsRefusedInOneLine_ExitTwo()
     {
@@ -55,7 +100,7 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
 
         Assert.Equal(2, await primary.WaitForExitAsync());
         Assert.Contains(primary.StandardError, l => l.StartsWith(
-            "clusterhost: --mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS=1): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or proxy)",
+            "clusterhost: --mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS=1): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or handoff, or proxy)",
             StringComparison.Ordinal));
     }
 

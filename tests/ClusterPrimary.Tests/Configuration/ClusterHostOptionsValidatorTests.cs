@@ -84,10 +84,11 @@ public sealed class ClusterHostOptionsValidatorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("reuseport", "--mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS=2): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or proxy)")]
+    [InlineData("reuseport", "--mode reuseport cannot serve the sockets systemd passed (LISTEN_FDS=2): SO_REUSEPORT cannot be added to a listening socket; use --mode shared (or handoff, or proxy)")]
     [InlineData("shared", null)]
+    [InlineData("handoff", null)]
     [InlineData("proxy", null)]
-    public void PassedSockets_AreServedInSharedAndProxyMode_NotInReusePort(string mode, string? expected)
+    public void PassedSockets_AreServedInSharedHandoffAndProxyMode_NotInReusePort(string mode, string? expected)
     {
         var options = new ClusterHostOptions { Mode = Enum.Parse<BalancingMode>(mode, ignoreCase: true), App = ExistingApp };
         var activation = new SocketActivation { Descriptors = [3, 4], Names = ["", ""] };
