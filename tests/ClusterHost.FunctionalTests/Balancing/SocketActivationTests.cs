@@ -33,15 +33,7 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
         await AssertEveryWorkerAnswersAsync(url, pids);
 
         // One listening socket on the port, systemd's: the primary and every worker hold that one.
-        var listening = Assert.Single(ProcessEnvironment.ListeningInodes(port));
-        var primaryPid = ProcessTable.Descendants(primary.Pid).Prepend(primary.Pid).Single(pid => !pids.Contains(pid) && ProcessTable.CommandLine(pid).Contains(TestPaths.Primary, StringComparison.Ordinal));
-        Assert.Contains(listening, ProcessEnvironment.SocketInodes(primaryPid));
-        foreach (var pid in pids)
-        {
-            Assert.Contains(listening, ProcessEnvironment.SocketInodes(pid));
-            var environment = ProcessEnvironment.Of(pid);
-            Assert.All(ProcessEnvironment.ServiceManagerVariables, name => Assert.False(environment.ContainsKey(name), $"worker {pid} has {name}"));
-        }
+        AssertPassedListenerHeld(primary, port, pids, byWorkers: true);
 
         primary.Signal(Signals.SIGTERM);
         Assert.Equal(0, await primary.WaitForExitAsync());
@@ -78,15 +70,7 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
 
         // systemd's socket is the only listener on the port, and only the primary holds it: the
         // workers get connections (handoff) or requests (proxy) from it, never the listener.
-        var listening = Assert.Single(ProcessEnvironment.ListeningInodes(port));
-        var primaryPid = ProcessTable.Descendants(primary.Pid).Prepend(primary.Pid).Single(pid => !pids.Contains(pid) && ProcessTable.CommandLine(pid).Contains(TestPaths.Primary, StringComparison.Ordinal));
-        Assert.Contains(listening, ProcessEnvironment.SocketInodes(primaryPid));
-        foreach (var pid in pids)
-        {
-            Assert.DoesNotContain(listening, ProcessEnvironment.SocketInodes(pid));
-            var environment = ProcessEnvironment.Of(pid);
-            Assert.All(ProcessEnvironment.ServiceManagerVariables, name => Assert.False(environment.ContainsKey(name), $"worker {pid} has {name}"));
-        }
+        AssertPassedListenerHeld(primary, port, pids, byWorkers: false);
 
         primary.Signal(Signals.SIGTERM);
         Assert.Equal(0, await primary.WaitForExitAsync());
@@ -194,6 +178,21 @@ public sealed partial class SocketActivationTests(ITestOutputHelper output)
     private sealed record FirstRequest(HttpClient Client, Task<HttpResponseMessage> Response) : IDisposable
     {
         public void Dispose() => Client.Dispose();
+    }
+
+    // The port's one listening socket is systemd's; the primary holds it, each worker does or does
+    // not (byWorkers), and no worker sees the service manager's variables.
+    private static void AssertPassedListenerHeld(ClusterProcess primary, int port, int[] pids, bool byWorkers)
+    {
+        var listening = Assert.Single(ProcessEnvironment.ListeningInodes(port));
+        var primaryPid = ProcessTable.Descendants(primary.Pid).Prepend(primary.Pid).Single(pid => !pids.Contains(pid) && ProcessTable.CommandLine(pid).Contains(TestPaths.Primary, StringComparison.Ordinal));
+        Assert.Contains(listening, ProcessEnvironment.SocketInodes(primaryPid));
+        foreach (var pid in pids)
+        {
+            Assert.Equal(byWorkers, ProcessEnvironment.SocketInodes(pid).Contains(listening));
+            var environment = ProcessEnvironment.Of(pid);
+            Assert.All(ProcessEnvironment.ServiceManagerVariables, name => Assert.False(environment.ContainsKey(name), $"worker {pid} has {name}"));
+        }
     }
 
     private static async Task AssertEveryWorkerAnswersAsync(Uri url, int[] pids)
