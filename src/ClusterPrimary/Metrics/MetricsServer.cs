@@ -141,9 +141,9 @@ internal sealed class MetricsServer(
             {
                 families = [.. families, .. RelayMetricsExposition.Build(relay.Stats)];
             }
-            if (standbys is not null && config.Standby > 0)
+            if (standbys?.Counts is { } counts)
             {
-                families = [.. families, .. StandbyMetricsExposition.Build(standbys.Counts)];
+                families = [.. families, .. StandbyMetricsExposition.Build(counts)];
             }
             text = PrometheusTextWriter.Write(families);
         }

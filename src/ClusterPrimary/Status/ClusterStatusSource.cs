@@ -53,11 +53,10 @@ internal sealed class ClusterStatusSource(
 
     private StandbyStatus? BuildStandbys()
     {
-        if (standbys is null || config.Standby == 0)
+        if (standbys?.Counts is not { } counts)
         {
             return null;
         }
-        var counts = standbys.Counts;
         return new StandbyStatus
         {
             Configured = config.Standby,

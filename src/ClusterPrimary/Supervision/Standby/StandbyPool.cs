@@ -37,20 +37,24 @@ internal sealed class StandbyPool(
     private readonly CancellationTokenSource _closing = new();
     private bool _open;
     private int _consecutiveFailures;
-    private long _taken;
-    private long _discardedCount;
-    private long _failed;
+    private long _takes;
+    private long _discards;
+    private long _failures;
 
-    /// <summary>The standbys now, and what became of those started so far (for <c>/metrics</c> and status).</summary>
-    public StandbyCounts Counts
+    /// <summary>The standbys now, and what became of those started so far (for <c>/metrics</c> and status); null when <c>--standby</c> is 0.</summary>
+    public StandbyCounts? Counts
     {
         get
         {
+            if (config.Standby == 0)
+            {
+                return null;
+            }
             lock (_gate)
             {
-                var alive = _waiting.Where(s => !s.Process.Exited.IsCompleted).ToList();
-                var warm = alive.Count(s => s.IsWarm);
-                return new StandbyCounts(alive.Count - warm, warm, _taken, _discardedCount, _failed);
+                var warming = _waiting.Count(s => !s.Process.Exited.IsCompleted && !s.IsWarm);
+                var warm = _waiting.Count(s => !s.Process.Exited.IsCompleted && s.IsWarm);
+                return new StandbyCounts(warming, warm, _takes, _discards, _failures);
             }
         }
     }
@@ -109,7 +113,7 @@ internal sealed class StandbyPool(
                 if (unusable is null)
                 {
                     _consecutiveFailures = 0;
-                    _taken++;
+                    _takes++;
                     Log.StandbyTaken(logger, environment.TryGetValue(WorkerEnvironmentVariables.WorkerId, out var id) && int.TryParse(id, out var workerId) ? workerId : -1,
                         candidate.Pid, (long)time.GetElapsedTime(candidate.StartedAt).TotalMilliseconds);
                     standby = candidate;
@@ -117,7 +121,7 @@ internal sealed class StandbyPool(
                     return true;
                 }
                 _discarded.Add(candidate);
-                _discardedCount++;
+                _discards++;
                 Log.StandbyDiscarded(logger, candidate.Pid, unusable);
                 candidate.Process.Kill();
             }
@@ -185,7 +189,7 @@ internal sealed class StandbyPool(
                 }
                 catch (Exception e)
                 {
-                    _failed++;
+                    _failures++;
                     var delay = FailureDelay(++_consecutiveFailures);
                     Log.StandbyLaunchFailed(logger, (long)delay.TotalMilliseconds, e);
                     _ = RefillLaterAsync(delay);
@@ -227,7 +231,7 @@ internal sealed class StandbyPool(
             {
                 return;
             }
-            _failed++;
+            _failures++;
             failures = ++_consecutiveFailures;
             if (failures >= MaxConsecutiveFailures)
             {
